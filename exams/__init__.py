@@ -1,0 +1,1 @@
+"""Exams: courses, exams and questions, attempts, timing, allowances and the attempt lifecycle."""

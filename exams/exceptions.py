@@ -1,0 +1,108 @@
+"""Domain errors. Each has a stable `code`; the API's exception handler picks the HTTP status.
+
+No exception here knows about HTTP. Services raise these; views and admin actions show them.
+"""
+
+from typing import Any
+
+
+class DomainError(Exception):
+    """Base of every error the domain reports to a person or a client."""
+
+    code = "error"
+    default_message = "The request could not be completed."
+
+    def __init__(self, message: str | None = None, **extra: Any) -> None:
+        self.message = str(message or self.default_message)
+        self.extra = extra
+        super().__init__(self.message)
+
+
+class InvalidInput(DomainError):
+    """The input is malformed or out of range."""
+
+    code = "invalid_input"
+    default_message = "The input is not valid."
+
+
+class NotFound(DomainError):
+    """The object does not exist, or the user may not see it (the two look the same)."""
+
+    code = "not_found"
+    default_message = "Not found."
+
+
+class NotAllowed(DomainError):
+    """The user is known to the object but may not do this to it."""
+
+    code = "not_allowed"
+    default_message = "You are not allowed to do this."
+
+
+class Conflict(DomainError):
+    """The request is well formed but the current state forbids it."""
+
+    code = "conflict"
+    default_message = "The request conflicts with the current state."
+
+
+class IllegalTransition(Conflict):
+    code = "illegal_transition"
+    default_message = "This attempt cannot move to that status."
+
+    def __init__(self, *, current: str, target: str, message: str | None = None) -> None:
+        super().__init__(
+            message or f"An attempt in status '{current}' cannot move to '{target}'.",
+            current=current,
+            target=target,
+        )
+
+
+class DeadlinePassed(Conflict):
+    code = "deadline_passed"
+    default_message = "The time for this exam has run out; the answer was not saved."
+
+
+class ExamClosed(Conflict):
+    code = "exam_closed"
+    default_message = "The due date of this exam has passed."
+
+
+class AttemptExists(Conflict):
+    code = "attempt_exists"
+    default_message = "You already have an attempt at this exam."
+
+
+class OptOutNotAllowed(Conflict):
+    code = "opt_out_not_allowed"
+    default_message = "This course does not allow taking proctored exams without proctoring."
+
+
+class ProctoringDisabled(Conflict):
+    code = "proctoring_disabled"
+    default_message = "Proctored exams are not enabled for this course."
+
+
+class AllowanceExists(Conflict):
+    code = "allowance_exists"
+    default_message = "This learner already has an allowance of this kind for this exam."
+
+
+class NotEnrolled(Conflict):
+    code = "not_enrolled"
+    default_message = "The learner is not enrolled in this course."
+
+
+class VerifiedTrackRequired(Conflict):
+    code = "verified_track_required"
+    default_message = "Only learners in the verified track can take this exam with proctoring."
+
+
+class AttemptInProgress(Conflict):
+    code = "attempt_in_progress"
+    default_message = "Finish the attempt in progress before starting another one."
+
+
+class NotResumable(Conflict):
+    code = "not_resumable"
+    default_message = "Only an attempt that stopped with an error before it ended can be resumed."

@@ -1,0 +1,28 @@
+"""The exams app's models, one module per family."""
+
+from exams.models.allowances import Allowance, AllowanceKind
+from exams.models.attempts import Answer, Attempt, AttemptTransition, TransitionKind
+from exams.models.audit import AuditAction, AuditLogEntry
+from exams.models.courses import Course, CourseRole, Enrollment, EnrollmentMode, RoleName
+from exams.models.exams import Choice, Exam, ExamType, Question, QuestionKind
+
+__all__ = [
+    "Allowance",
+    "AllowanceKind",
+    "Answer",
+    "Attempt",
+    "AttemptTransition",
+    "AuditAction",
+    "AuditLogEntry",
+    "Choice",
+    "Course",
+    "CourseRole",
+    "Enrollment",
+    "EnrollmentMode",
+    "Exam",
+    "ExamType",
+    "Question",
+    "QuestionKind",
+    "RoleName",
+    "TransitionKind",
+]

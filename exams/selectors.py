@@ -1,0 +1,91 @@
+"""Reads of exams, attempts and allowances. No writes here."""
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from decimal import Decimal
+
+from django.db.models import Q, QuerySet
+
+from exams.models import Allowance, AllowanceKind, Attempt, Exam, Question
+from exams.state_machine import IN_PROGRESS
+
+
+def attempt_get_locked(*, attempt_id: int) -> Attempt:
+    """Return the attempt with its exam and course, holding its row lock until commit.
+
+    Raises Attempt.DoesNotExist when it is gone (cleared).
+    """
+    return (
+        Attempt.objects.select_related("exam__course")
+        .select_for_update(of=("self",))
+        .get(pk=attempt_id)
+    )
+
+
+def attempt_ids_overdue(*, now: datetime, grace_seconds: int, limit: int) -> list[int]:
+    """Ids of running attempts whose deadline (plus grace) has passed, oldest deadline first."""
+    cutoff = now - timedelta(seconds=grace_seconds)
+    return list(
+        Attempt.objects.filter(status__in=IN_PROGRESS, deadline_at__lt=cutoff)
+        .order_by("deadline_at")
+        .values_list("id", flat=True)[:limit]
+    )
+
+
+def attempts_running_for(*, learner_id: int, course_id: int, exam_id: int | None) -> list[int]:
+    """Ids of the learner's timed attempts now running in the course (or in one exam)."""
+    queryset = Attempt.objects.filter(
+        learner_id=learner_id,
+        exam__course_id=course_id,
+        status__in=IN_PROGRESS,
+        deadline_at__isnull=False,
+    )
+    if exam_id is not None:
+        queryset = queryset.filter(exam_id=exam_id)
+    return list(queryset.values_list("id", flat=True))
+
+
+@dataclass(frozen=True)
+class EffectiveAllowances:
+    """The allowances that apply to one learner in one exam at one moment."""
+
+    additional_minutes: int = 0
+    multiplier: Decimal = Decimal(1)
+    review_exceptions: tuple[str, ...] = field(default_factory=tuple)
+
+
+def allowances_in_force(*, learner_id: int, exam: Exam, now: datetime) -> QuerySet[Allowance]:
+    return Allowance.objects.filter(
+        Q(exam=exam) | Q(exam__isnull=True, course_id=exam.course_id),
+        learner_id=learner_id,
+    ).filter(Q(expires_at__isnull=True) | Q(expires_at__gt=now))
+
+
+def combine_allowances(allowances: Iterable[Allowance]) -> EffectiveAllowances:
+    """Combine allowances: for time kinds, one for this exam replaces a course-wide one."""
+    minutes: dict[bool, int] = {}
+    multiplier: dict[bool, Decimal] = {}
+    exceptions: list[str] = []
+    for allowance in sorted(allowances, key=lambda a: (a.exam_id is not None, a.pk or 0)):
+        specific = allowance.exam_id is not None
+        if allowance.kind == AllowanceKind.ADDITIONAL_MINUTES and allowance.minutes:
+            minutes[specific] = allowance.minutes
+        elif allowance.kind == AllowanceKind.TIME_MULTIPLIER and allowance.multiplier:
+            multiplier[specific] = allowance.multiplier
+        elif allowance.kind == AllowanceKind.REVIEW_EXCEPTION and allowance.text:
+            exceptions.append(allowance.text)
+    return EffectiveAllowances(
+        additional_minutes=minutes.get(True, minutes.get(False, 0)),
+        multiplier=multiplier.get(True, multiplier.get(False, Decimal(1))),
+        review_exceptions=tuple(exceptions),
+    )
+
+
+def allowances_effective(*, learner_id: int, exam: Exam, now: datetime) -> EffectiveAllowances:
+    """The combined allowances of a learner for an exam, ignoring expired ones."""
+    return combine_allowances(allowances_in_force(learner_id=learner_id, exam=exam, now=now))
+
+
+def questions_with_choices(*, exam_id: int) -> QuerySet[Question]:
+    return Question.objects.filter(exam_id=exam_id).prefetch_related("choices")

@@ -1,0 +1,40 @@
+"""Every write of the exams app. Views, tasks, admin actions and other apps call these."""
+
+from exams.services.allowances import allowance_grant, allowance_revoke, allowance_update
+from exams.services.answers import answer_save
+from exams.services.attempts import (
+    attempt_continue,
+    attempt_create,
+    attempt_error,
+    attempt_expire,
+    attempt_mark_ready,
+    attempt_resume,
+    attempt_review_result,
+    attempt_session_submitted,
+    attempt_setup_begin,
+    attempt_start,
+    attempt_stop,
+    attempt_submit,
+)
+from exams.services.retakes import attempt_clear, attempt_practice_reset
+
+__all__ = [
+    "allowance_grant",
+    "allowance_revoke",
+    "allowance_update",
+    "answer_save",
+    "attempt_clear",
+    "attempt_continue",
+    "attempt_create",
+    "attempt_error",
+    "attempt_expire",
+    "attempt_mark_ready",
+    "attempt_practice_reset",
+    "attempt_resume",
+    "attempt_review_result",
+    "attempt_session_submitted",
+    "attempt_setup_begin",
+    "attempt_start",
+    "attempt_stop",
+    "attempt_submit",
+]

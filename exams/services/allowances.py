@@ -1,0 +1,279 @@
+"""Granting, changing and revoking allowances, and giving running attempts their extra time."""
+
+from dataclasses import dataclass
+from datetime import datetime
+from decimal import Decimal, InvalidOperation
+from typing import Any
+
+from django.contrib.auth import get_user_model
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from exams import integrations, timing
+from exams.exceptions import AllowanceExists, InvalidInput, NotEnrolled, NotFound
+from exams.models import Allowance, AllowanceKind, AuditAction, Course, Exam, ExamType
+from exams.models.allowances import MAX_ADDITIONAL_MINUTES, MAX_MULTIPLIER
+from exams.selectors import allowances_effective, attempt_get_locked, attempts_running_for
+from exams.services.history import Actor, audit, record_deadline_change
+
+TIME_KINDS = frozenset({AllowanceKind.ADDITIONAL_MINUTES, AllowanceKind.TIME_MULTIPLIER})
+
+
+@dataclass(frozen=True)
+class AllowanceValue:
+    minutes: int | None = None
+    multiplier: Decimal | None = None
+    text: str = ""
+
+
+def _clean_minutes(value: Any) -> AllowanceValue:
+    try:
+        minutes = int(str(value).strip())
+    except (TypeError, ValueError):
+        raise InvalidInput("Additional minutes must be a whole number.", field="value") from None
+    if not 1 <= minutes <= MAX_ADDITIONAL_MINUTES:
+        raise InvalidInput(
+            f"Additional minutes must be between 1 and {MAX_ADDITIONAL_MINUTES}.", field="value"
+        )
+    return AllowanceValue(minutes=minutes)
+
+
+def _clean_multiplier(value: Any) -> AllowanceValue:
+    try:
+        multiplier = Decimal(str(value).strip())
+    except (InvalidOperation, TypeError):
+        raise InvalidInput(
+            "The time multiplier must be a number such as 1.5.", field="value"
+        ) from None
+    if not multiplier.is_finite() or not Decimal(1) < multiplier <= MAX_MULTIPLIER:
+        raise InvalidInput(
+            f"The time multiplier must be above 1 and at most {MAX_MULTIPLIER}.", field="value"
+        )
+    if multiplier != multiplier.quantize(Decimal("0.01")):
+        raise InvalidInput("Use at most two decimals for the multiplier.", field="value")
+    return AllowanceValue(multiplier=multiplier)
+
+
+def _clean_exception(value: Any) -> AllowanceValue:
+    text = str(value or "").strip()
+    if not text:
+        raise InvalidInput("Describe the exception for the reviewers.", field="value")
+    if len(text) > 2000:
+        raise InvalidInput("Keep the exception under 2000 characters.", field="value")
+    return AllowanceValue(text=text)
+
+
+_CLEANERS = {
+    AllowanceKind.ADDITIONAL_MINUTES: _clean_minutes,
+    AllowanceKind.TIME_MULTIPLIER: _clean_multiplier,
+    AllowanceKind.REVIEW_EXCEPTION: _clean_exception,
+}
+
+
+def clean_value(kind: str, value: Any) -> AllowanceValue:
+    """Check a raw value against the allowance kind; raise InvalidInput saying what is wrong."""
+    cleaner = _CLEANERS.get(kind)  # type: ignore[call-overload]
+    if cleaner is None:
+        raise InvalidInput(f"Unknown allowance kind '{kind}'.", field="kind")
+    return cleaner(value)
+
+
+def learner_lookup(identifier: str) -> Any:
+    """Find a user by username or e-mail (case-insensitive e-mail); raise NotFound."""
+    users = get_user_model().objects
+    text = (identifier or "").strip()
+    if not text:
+        raise InvalidInput("Give the learner's username or e-mail.", field="learner")
+    user = users.filter(username=text).first()
+    if user is None and "@" in text:
+        matches = list(users.filter(email__iexact=text)[:2])
+        if len(matches) > 1:
+            raise InvalidInput(
+                "Several users share this e-mail; use the username.", field="learner"
+            )
+        user = matches[0] if matches else None
+    if user is None:
+        raise NotFound(f"No user with username or e-mail '{text}'.", field="learner")
+    return user
+
+
+@transaction.atomic
+def allowance_grant(
+    *,
+    course: Course,
+    learner: Any,
+    exam: Exam | None,
+    kind: str,
+    value: Any,
+    reason: str = "",
+    expires_at: datetime | None = None,
+    granted_by: Actor,
+    now: datetime | None = None,
+) -> Allowance:
+    """Grant one allowance to an enrolled learner for one exam or all timed exams of a course.
+
+    A second allowance of the same kind for the same scope raises AllowanceExists (edit the
+    first instead). Extra time reaches an attempt that is already running.
+    """
+    now = now or timezone.now()
+    cleaned = clean_value(kind, value)
+    if exam is not None and (exam.course_id != course.pk or exam.exam_type == ExamType.NONE):
+        raise InvalidInput("The exam must be a special exam of this course.", field="exam")
+    if not integrations.is_enrolled(learner, course):
+        raise NotEnrolled()
+    if expires_at is not None and expires_at <= now:
+        raise InvalidInput("The expiry must be in the future.", field="expires_at")
+    try:
+        with transaction.atomic():
+            allowance = Allowance.objects.create(
+                course=course,
+                exam=exam,
+                learner=learner,
+                kind=kind,
+                minutes=cleaned.minutes,
+                multiplier=cleaned.multiplier,
+                text=cleaned.text,
+                reason=reason.strip(),
+                granted_by=granted_by,
+                expires_at=expires_at,
+            )
+    except IntegrityError:
+        raise AllowanceExists() from None
+    audit(
+        action=AuditAction.ALLOWANCE_GRANTED,
+        actor=granted_by,
+        at=now,
+        course=course,
+        learner_id=learner.pk,
+        target=f"allowance {allowance.pk}",
+        summary=_describe(allowance, learner),
+        details=_details(allowance),
+    )
+    if kind in TIME_KINDS:
+        _extend_running_attempts(allowance, actor=granted_by, now=now)
+    return allowance
+
+
+@transaction.atomic
+def allowance_update(
+    *,
+    allowance_id: int,
+    value: Any,
+    reason: str | None = None,
+    expires_at: datetime | None = None,
+    actor: Actor,
+    now: datetime | None = None,
+) -> Allowance:
+    """Change an allowance's value, reason or expiry. More time reaches a running attempt;
+    less time never shortens one."""
+    now = now or timezone.now()
+    allowance = _allowance_locked(allowance_id)
+    cleaned = clean_value(allowance.kind, value)
+    before = _details(allowance)
+    allowance.minutes, allowance.multiplier, allowance.text = (
+        cleaned.minutes,
+        cleaned.multiplier,
+        cleaned.text,
+    )
+    if reason is not None:
+        allowance.reason = reason.strip()
+    allowance.expires_at = expires_at
+    allowance.save()
+    audit(
+        action=AuditAction.ALLOWANCE_CHANGED,
+        actor=actor,
+        at=now,
+        course=allowance.course,
+        learner_id=allowance.learner_id,
+        target=f"allowance {allowance.pk}",
+        summary=_describe(allowance, allowance.learner),
+        details={"before": before, "after": _details(allowance)},
+    )
+    if allowance.kind in TIME_KINDS:
+        _extend_running_attempts(allowance, actor=actor, now=now)
+    return allowance
+
+
+@transaction.atomic
+def allowance_revoke(*, allowance_id: int, actor: Actor, now: datetime | None = None) -> None:
+    """Delete an allowance. A running attempt keeps the time it already has."""
+    now = now or timezone.now()
+    allowance = _allowance_locked(allowance_id)
+    audit(
+        action=AuditAction.ALLOWANCE_REVOKED,
+        actor=actor,
+        at=now,
+        course=allowance.course,
+        learner_id=allowance.learner_id,
+        target=f"allowance {allowance.pk}",
+        summary="Revoked: " + _describe(allowance, allowance.learner),
+        details=_details(allowance),
+    )
+    allowance.delete()
+
+
+def _allowance_locked(allowance_id: int) -> Allowance:
+    allowance = (
+        Allowance.objects.select_related("course", "exam", "learner")
+        .select_for_update(of=("self",))
+        .filter(pk=allowance_id)
+        .first()
+    )
+    if allowance is None:
+        raise NotFound("This allowance does not exist.")
+    return allowance
+
+
+def _extend_running_attempts(allowance: Allowance, *, actor: Actor, now: datetime) -> None:
+    """Give the learner's running attempts the extra time the allowance now grants."""
+    for attempt_id in attempts_running_for(
+        learner_id=allowance.learner_id, course_id=allowance.course_id, exam_id=allowance.exam_id
+    ):
+        attempt = attempt_get_locked(attempt_id=attempt_id)
+        if attempt.deadline_at is None or attempt.allowed_seconds is None:
+            continue
+        exam = attempt.exam
+        extra = allowances_effective(learner_id=attempt.learner_id, exam=exam, now=now)
+        entitled = timing.allowed_seconds(
+            time_limit_minutes=exam.time_limit_minutes or 0,
+            additional_minutes=extra.additional_minutes,
+            multiplier=extra.multiplier,
+        )
+        gained = entitled - attempt.allowed_seconds
+        if gained <= 0:
+            continue
+        moved = timing.extend(
+            deadline_at=attempt.deadline_at, extra_seconds=gained, due_at=exam.due_at
+        )
+        attempt.allowed_seconds = entitled
+        attempt.deadline_at = moved.at
+        attempt.cut_by_due_date = attempt.cut_by_due_date or moved.cut_by_due_date
+        attempt.save(
+            update_fields=["allowed_seconds", "deadline_at", "cut_by_due_date", "modified"]
+        )
+        record_deadline_change(
+            attempt,
+            actor=actor,
+            at=now,
+            reason=f"allowance {allowance.pk} granted {gained} more seconds",
+        )
+
+
+def _describe(allowance: Allowance, learner: Any) -> str:
+    scope = f"'{allowance.exam.name}'" if allowance.exam else "all timed exams"
+    return (
+        f"{allowance.get_kind_display()} {allowance.value_display} for "
+        f"{learner.get_username()} on {scope}"
+    )
+
+
+def _details(allowance: Allowance) -> dict[str, Any]:
+    return {
+        "kind": allowance.kind,
+        "exam_id": allowance.exam_id,
+        "minutes": allowance.minutes,
+        "multiplier": str(allowance.multiplier) if allowance.multiplier else None,
+        "text": allowance.text,
+        "reason": allowance.reason,
+        "expires_at": allowance.expires_at.isoformat() if allowance.expires_at else None,
+    }

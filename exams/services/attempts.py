@@ -1,0 +1,396 @@
+"""The learner's, the provider's and staff's moves of an attempt through its lifecycle.
+
+Every service locks the attempt row, returns it unchanged when the move already happened
+(so retries and double clicks are harmless), and otherwise makes exactly one legal move.
+"""
+
+from datetime import datetime
+from typing import TYPE_CHECKING
+
+from django.conf import settings
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from exams import integrations, timing
+from exams.exceptions import (
+    AttemptExists,
+    ExamClosed,
+    IllegalTransition,
+    InvalidInput,
+    NotEnrolled,
+    NotFound,
+    NotResumable,
+    OptOutNotAllowed,
+    ProctoringDisabled,
+    VerifiedTrackRequired,
+)
+from exams.models import Attempt, Exam, ExamType
+from exams.selectors import allowances_effective, attempt_get_locked
+from exams.services.answers import attempt_grade
+from exams.services.history import Actor, record_created, transition
+from exams.state_machine import FINISHED, IN_PROGRESS, LIVE, REVIEW_RESULTS, AttemptStatus
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import User
+
+S = AttemptStatus
+
+
+def _locked(attempt_id: int) -> Attempt:
+    try:
+        return attempt_get_locked(attempt_id=attempt_id)
+    except Attempt.DoesNotExist:
+        raise NotFound("This attempt no longer exists.") from None
+
+
+def _is_timed(attempt: Attempt) -> bool:
+    """An open exam (proctored exam taken without proctoring) has no clock."""
+    return attempt.exam.exam_type != ExamType.PROCTORED or attempt.taking_as_proctored
+
+
+def _choose_flags(exam: Exam, learner: "User", proctored: bool | None) -> tuple[bool, bool]:
+    """Return (taking_as_proctored, declined) for a new attempt, or raise why it is refused."""
+    if exam.exam_type == ExamType.TIMED:
+        if proctored:
+            raise InvalidInput("This exam is timed, not proctored.", field="proctored")
+        return False, False
+    if exam.exam_type == ExamType.PRACTICE:
+        if proctored is False:
+            raise InvalidInput(
+                "Practice exams are always taken with proctoring.", field="proctored"
+            )
+        return True, False
+    # A proctored exam.
+    if not integrations.is_verified(learner, exam.course):
+        if proctored:
+            raise VerifiedTrackRequired()
+        return False, False  # an open exam: no timer, no credit
+    if proctored is None:
+        raise InvalidInput("Choose whether to take the exam with proctoring.", field="proctored")
+    if not proctored and not exam.course.allow_opting_out:
+        raise OptOutNotAllowed()
+    return bool(proctored), not proctored
+
+
+@transaction.atomic
+def attempt_create(
+    *, exam: Exam, learner: "User", proctored: bool | None, now: datetime | None = None
+) -> Attempt:
+    """Create the learner's attempt with their proctoring choice (False on a proctored exam
+    is the opt-out: the attempt is `declined` and becomes an open exam).
+
+    Idempotent: the same request again returns the attempt it made. A different choice for an
+    exam already attempted raises AttemptExists. Two racing creates make one attempt (the
+    database's unique constraints decide; the loser gets the winner's attempt).
+    """
+    now = now or timezone.now()
+    if not exam.is_active or exam.exam_type == ExamType.NONE:
+        raise NotFound("This exam does not exist.")
+    if not integrations.is_enrolled(learner, exam.course):
+        raise NotEnrolled()
+    if exam.is_proctored_type and not exam.course.proctored_exams_enabled:
+        raise ProctoringDisabled()
+    as_proctored, declined = _choose_flags(exam, learner, proctored)
+
+    existing = _existing_attempt(exam, learner)
+    if existing is not None:
+        return _same_choice_or_refuse(existing, as_proctored, declined)
+    if exam.due_at is not None and now >= exam.due_at:
+        raise ExamClosed()
+    try:
+        with transaction.atomic():
+            attempt = Attempt.objects.create(
+                exam=exam,
+                learner=learner,
+                taking_as_proctored=as_proctored,
+                is_sample_attempt=exam.is_practice,
+            )
+    except IntegrityError:
+        existing = _existing_attempt(exam, learner)
+        if existing is None:
+            raise
+        return _same_choice_or_refuse(existing, as_proctored, declined)
+    record_created(attempt, actor=learner, at=now)
+    if declined:
+        transition(attempt, to=S.DECLINED, actor=learner, at=now, reason="chose no proctoring")
+        attempt.save(update_fields=["status", "modified"])
+    return attempt
+
+
+def _existing_attempt(exam: Exam, learner: "User") -> Attempt | None:
+    attempts = Attempt.objects.filter(exam=exam, learner=learner)
+    if exam.is_practice:
+        live = attempts.filter(status__in=LIVE).first()
+        if live is not None or not attempts.exists():
+            return live
+        raise AttemptExists("Use 'try again' to start a new practice attempt.")
+    return attempts.first()
+
+
+def _same_choice_or_refuse(attempt: Attempt, as_proctored: bool, declined: bool) -> Attempt:
+    same = attempt.taking_as_proctored == as_proctored and (
+        (attempt.status == S.DECLINED) == declined or attempt.status != S.CREATED
+    )
+    if not same:
+        raise AttemptExists()
+    return attempt
+
+
+@transaction.atomic
+def attempt_setup_begin(*, attempt_id: int, actor: Actor, now: datetime | None = None) -> Attempt:
+    """The learner agreed to proctoring and began the software setup."""
+    return _simple_move(attempt_id, S.DOWNLOAD_SOFTWARE_CLICKED, actor, now, "setup begun")
+
+
+@transaction.atomic
+def attempt_mark_ready(
+    *, attempt_id: int, actor: Actor = None, now: datetime | None = None
+) -> Attempt:
+    """The provider confirmed the learner's setup checks: the learner may start."""
+    return _simple_move(attempt_id, S.READY_TO_START, actor, now, "provider checks passed")
+
+
+def _simple_move(
+    attempt_id: int, to: AttemptStatus, actor: Actor, now: datetime | None, reason: str
+) -> Attempt:
+    now = now or timezone.now()
+    attempt = _locked(attempt_id)
+    if attempt.status == to:
+        return attempt
+    transition(attempt, to=to, actor=actor, at=now, reason=reason)
+    attempt.save(update_fields=["status", "modified"])
+    return attempt
+
+
+@transaction.atomic
+def attempt_start(*, attempt_id: int, actor: Actor, now: datetime | None = None) -> Attempt:
+    """Start (or, after a staff resume, restart) the clock.
+
+    The deadline is stored once: start + allowed time (time allotted plus allowances), cut at
+    the due date; after an error the learner gets the seconds that remained. A running attempt
+    is returned unchanged, so a double click can never push the deadline back.
+    """
+    now = now or timezone.now()
+    attempt = _locked(attempt_id)
+    if attempt.status in IN_PROGRESS:
+        return attempt
+    exam = attempt.exam
+    if attempt.status not in (S.CREATED, S.DECLINED, S.READY_TO_START):
+        raise IllegalTransition(current=attempt.status, target=S.STARTED)
+    fields = ["status", "modified", "deadline_at", "cut_by_due_date", "paused_remaining_seconds"]
+    if _is_timed(attempt):
+        if attempt.paused_remaining_seconds is not None:
+            seconds = attempt.paused_remaining_seconds
+        else:
+            extra = allowances_effective(learner_id=attempt.learner_id, exam=exam, now=now)
+            seconds = timing.allowed_seconds(
+                time_limit_minutes=exam.time_limit_minutes or 0,
+                additional_minutes=extra.additional_minutes,
+                multiplier=extra.multiplier,
+            )
+            attempt.allowed_seconds = seconds
+            fields.append("allowed_seconds")
+        end = timing.deadline(start=now, seconds=seconds, due_at=exam.due_at)
+        if end.at <= now:
+            raise ExamClosed()
+        attempt.deadline_at = end.at
+        attempt.cut_by_due_date = end.cut_by_due_date
+    elif exam.due_at is not None and now >= exam.due_at:
+        raise ExamClosed()
+    if attempt.started_at is None:
+        attempt.started_at = now
+        fields.append("started_at")
+    resumed = attempt.paused_remaining_seconds is not None
+    attempt.paused_remaining_seconds = None
+    transition(
+        attempt,
+        to=S.STARTED,
+        actor=actor,
+        at=now,
+        reason="resumed with the time that remained" if resumed else "",
+    )
+    attempt.save(update_fields=fields)
+    return attempt
+
+
+@transaction.atomic
+def attempt_stop(*, attempt_id: int, actor: Actor, now: datetime | None = None) -> Attempt:
+    """The learner asked to end the exam and is asked to confirm; the clock keeps running."""
+    now = now or timezone.now()
+    attempt = _locked(attempt_id)
+    if attempt.status == S.READY_TO_SUBMIT or _expire_if_overdue(attempt, now):
+        return attempt
+    transition(attempt, to=S.READY_TO_SUBMIT, actor=actor, at=now)
+    attempt.save(update_fields=["status", "modified"])
+    return attempt
+
+
+@transaction.atomic
+def attempt_continue(*, attempt_id: int, actor: Actor, now: datetime | None = None) -> Attempt:
+    """The learner chose 'continue working' instead of ending the exam."""
+    now = now or timezone.now()
+    attempt = _locked(attempt_id)
+    if attempt.status == S.STARTED or _expire_if_overdue(attempt, now):
+        return attempt
+    if attempt.status != S.READY_TO_SUBMIT:
+        raise IllegalTransition(current=attempt.status, target=S.STARTED)
+    transition(attempt, to=S.STARTED, actor=actor, at=now, reason="continue working")
+    attempt.save(update_fields=["status", "modified"])
+    return attempt
+
+
+@transaction.atomic
+def attempt_submit(*, attempt_id: int, actor: Actor, now: datetime | None = None) -> Attempt:
+    """The learner ends the exam; every saved answer is graded.
+
+    An attempt that already ended is returned unchanged. Past the deadline the attempt is
+    closed as timed out, at its deadline.
+    """
+    now = now or timezone.now()
+    attempt = _locked(attempt_id)
+    if attempt.status in FINISHED:
+        return attempt
+    if attempt.status in IN_PROGRESS and timing.is_overdue(
+        deadline_at=attempt.deadline_at, now=now
+    ):
+        _close(attempt, to=S.TIMED_OUT, actor=None, now=now, reason="deadline passed")
+        return attempt
+    _close(attempt, to=S.COMPLETED, actor=actor, now=now)
+    return attempt
+
+
+@transaction.atomic
+def attempt_expire(*, attempt_id: int, now: datetime | None = None) -> Attempt | None:
+    """Close a running attempt whose deadline (plus the answer grace) has passed.
+
+    Does nothing if the attempt already ended, was cleared, or its deadline moved later (extra
+    time granted after the sweep picked it up). Returns None for a cleared attempt.
+    """
+    now = now or timezone.now()
+    try:
+        attempt = attempt_get_locked(attempt_id=attempt_id)
+    except Attempt.DoesNotExist:
+        return None
+    _expire_if_overdue(attempt, now, grace_seconds=settings.EXAMS_ANSWER_GRACE_SECONDS)
+    return attempt
+
+
+def _expire_if_overdue(attempt: Attempt, now: datetime, *, grace_seconds: int = 0) -> bool:
+    """Time out a locked, running, overdue attempt. True if it did."""
+    if attempt.status not in IN_PROGRESS:
+        return False
+    if not timing.is_overdue(deadline_at=attempt.deadline_at, now=now, grace_seconds=grace_seconds):
+        return False
+    _close(attempt, to=S.TIMED_OUT, actor=None, now=now, reason="deadline passed")
+    return True
+
+
+def _close(
+    attempt: Attempt, *, to: AttemptStatus, actor: Actor, now: datetime, reason: str = ""
+) -> None:
+    """Move a locked attempt to completed/timed out, stamp the time and grade it."""
+    transition(attempt, to=to, actor=actor, at=now, reason=reason)
+    ended_at = now
+    if to == S.TIMED_OUT and attempt.deadline_at is not None:
+        ended_at = min(now, attempt.deadline_at)
+    attempt.completed_at = ended_at
+    attempt_grade(attempt, now=now)
+    attempt.save(
+        update_fields=[
+            "status",
+            "modified",
+            "completed_at",
+            "points_earned",
+            "points_possible",
+            "graded_at",
+        ]
+    )
+
+
+@transaction.atomic
+def attempt_error(
+    *, attempt_id: int, actor: Actor, now: datetime | None = None, reason: str = ""
+) -> Attempt:
+    """The proctoring software crashed or was closed: stop the exam with status error.
+
+    Saved answers stay. The seconds that remained are kept for a staff resume. An attempt
+    whose time had already run out is closed as timed out instead.
+    """
+    now = now or timezone.now()
+    attempt = _locked(attempt_id)
+    if attempt.status == S.ERROR or _expire_if_overdue(attempt, now):
+        return attempt
+    running = attempt.status in IN_PROGRESS
+    transition(attempt, to=S.ERROR, actor=actor, at=now, reason=reason or "proctoring error")
+    fields = ["status", "modified"]
+    if running:
+        attempt.paused_remaining_seconds = timing.seconds_remaining(
+            deadline_at=attempt.deadline_at, now=now
+        )
+        attempt.deadline_at = None
+        fields += ["paused_remaining_seconds", "deadline_at"]
+    attempt.save(update_fields=fields)
+    return attempt
+
+
+@transaction.atomic
+def attempt_resume(*, attempt_id: int, actor: Actor, now: datetime | None = None) -> Attempt:
+    """Staff let a learner whose exam stopped with an error go on (course staff or support).
+
+    Before the exam began the learner sets up the software again; after, they start again
+    with the seconds that remained. Only attempts that errored before they ended qualify.
+    """
+    now = now or timezone.now()
+    attempt = _locked(attempt_id)
+    if attempt.status in (S.READY_TO_START, S.DOWNLOAD_SOFTWARE_CLICKED) and (
+        attempt.paused_remaining_seconds is not None or attempt.started_at is None
+    ):
+        return attempt
+    if attempt.status != S.ERROR or attempt.completed_at is not None:
+        raise NotResumable()
+    target = S.READY_TO_START if attempt.started_at is not None else S.DOWNLOAD_SOFTWARE_CLICKED
+    transition(attempt, to=target, actor=actor, at=now, reason="resumed by staff")
+    attempt.save(update_fields=["status", "modified"])
+    return attempt
+
+
+@transaction.atomic
+def attempt_session_submitted(
+    *, attempt_id: int, actor: Actor = None, now: datetime | None = None
+) -> Attempt:
+    """The provider confirmed the session upload: the attempt waits for its review."""
+    now = now or timezone.now()
+    attempt = _locked(attempt_id)
+    if attempt.status in (S.SUBMITTED, *REVIEW_RESULTS):
+        return attempt
+    transition(attempt, to=S.SUBMITTED, actor=actor, at=now, reason="session uploaded")
+    attempt.save(update_fields=["status", "modified"])
+    return attempt
+
+
+@transaction.atomic
+def attempt_review_result(
+    *,
+    attempt_id: int,
+    result: AttemptStatus,
+    actor: Actor = None,
+    now: datetime | None = None,
+    reason: str = "",
+) -> Attempt:
+    """Apply a review result (verified, rejected, second review required, error).
+
+    A review for an attempt whose upload confirmation never came implies the upload: the
+    attempt passes through `submitted` first, and both moves are recorded. The order of
+    competing reviews is the caller's concern (proctoring keeps the newest).
+    """
+    now = now or timezone.now()
+    if result not in REVIEW_RESULTS:
+        raise InvalidInput(f"'{result}' is not a review result.", field="result")
+    attempt = _locked(attempt_id)
+    if attempt.status == result:
+        return attempt
+    if attempt.status in (S.COMPLETED, S.TIMED_OUT) and result != S.ERROR:
+        transition(attempt, to=S.SUBMITTED, actor=actor, at=now, reason="review received")
+    transition(attempt, to=result, actor=actor, at=now, reason=reason or "review received")
+    attempt.save(update_fields=["status", "modified"])
+    return attempt

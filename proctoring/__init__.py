@@ -1,0 +1,1 @@
+"""Proctoring: provider backends, provider sessions, the callbacks inbox and reviews."""

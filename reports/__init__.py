@@ -1,0 +1,1 @@
+"""Reports: the proctored exam results CSV, its jobs and signed expiring download links."""

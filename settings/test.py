@@ -1,0 +1,8 @@
+"""Settings for the test suite: the base settings with fast hashing and quiet logs."""
+
+from settings.base import *  # noqa: F403
+from settings.base import LOGGING
+
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+LOGGING["root"]["level"] = "WARNING"  # type: ignore[index]
