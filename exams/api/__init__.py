@@ -1,0 +1,1 @@
+"""The exams app's REST API: thin views that call one service or selector each."""

@@ -1,0 +1,180 @@
+"""The learner's API: exams, attempts, actions on an attempt, answers."""
+
+from collections.abc import Callable
+from typing import Any
+
+from django.utils import timezone
+from drf_spectacular.utils import extend_schema, extend_schema_serializer
+from rest_framework import serializers
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from exams import services
+from exams.api.common import request_user
+from exams.api.serializers import AttemptOutput, ExamOutput
+from exams.learner_selectors import attempt_summary, exam_for_learner, exams_for_learner
+from exams.models import Attempt
+from exams.permissions import (
+    access_attempt_as_learner,
+    access_course_as_learner,
+    access_exam_as_learner,
+)
+from exams.services.expiry import attempt_refresh
+
+
+class CourseExamListApi(APIView):
+    """The course's exams visible to the learner, each with their attempt summary."""
+
+    @extend_schema(responses=ExamOutput(many=True))
+    def get(self, request: Request, course_id: str) -> Response:
+        course = access_course_as_learner(request.user, course_id)
+        items = exams_for_learner(course=course, learner=request_user(request), now=timezone.now())
+        return Response(ExamOutput(items, many=True).data)
+
+
+class ExamDetailApi(APIView):
+    """One exam for this learner: the current attempt (or null) and the choices offered."""
+
+    @extend_schema(responses=ExamOutput)
+    def get(self, request: Request, exam_id: int) -> Response:
+        exam = access_exam_as_learner(request.user, exam_id)
+        item = exam_for_learner(exam=exam, learner=request_user(request), now=timezone.now())
+        return Response(ExamOutput(item).data)
+
+
+class AttemptCreateApi(APIView):
+    """Create the learner's attempt. `proctored: false` on a proctored exam is the opt-out."""
+
+    @extend_schema_serializer(component_name="AttemptCreateInput")
+    class InputSerializer(serializers.Serializer):
+        proctored = serializers.BooleanField(required=False, allow_null=True, default=None)
+
+    @extend_schema(request=InputSerializer, responses={201: AttemptOutput})
+    def post(self, request: Request, exam_id: int) -> Response:
+        exam = access_exam_as_learner(request.user, exam_id)
+        data = self.InputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        now = timezone.now()
+        attempt = services.attempt_create(
+            exam=exam,
+            learner=request_user(request),
+            proctored=data.validated_data["proctored"],
+            now=now,
+        )
+        return Response(AttemptOutput(attempt_summary(attempt, now=now)).data, status=201)
+
+
+class AttemptDetailApi(APIView):
+    """The attempt's status and the server's clock; browsers poll this."""
+
+    @extend_schema(responses=AttemptOutput)
+    def get(self, request: Request, attempt_id: int) -> Response:
+        now = timezone.now()
+        attempt = attempt_refresh(access_attempt_as_learner(request.user, attempt_id), now=now)
+        return Response(AttemptOutput(attempt_summary(attempt, now=now)).data)
+
+
+ActionService = Callable[..., Attempt]
+
+
+class _AttemptActionApi(APIView):
+    """Base of the one-verb endpoints: check ownership, call one service, return the attempt."""
+
+    service: ActionService
+
+    def call(self, request: Request, attempt: Attempt, now: Any) -> Attempt:
+        return type(self).service(attempt_id=attempt.pk, actor=request_user(request), now=now)
+
+    @extend_schema(request=None, responses=AttemptOutput)
+    def post(self, request: Request, attempt_id: int) -> Response:
+        attempt = access_attempt_as_learner(request.user, attempt_id)
+        now = timezone.now()
+        attempt = self.call(request, attempt, now)
+        attempt.refresh_from_db()
+        return Response(AttemptOutput(attempt_summary(attempt, now=now)).data)
+
+
+class AttemptSetupApi(_AttemptActionApi):
+    """Agree to proctoring and begin the proctoring software setup."""
+
+    service = staticmethod(services.attempt_setup_begin)
+
+
+class AttemptStartApi(_AttemptActionApi):
+    """Start the clock (or restart it after a staff resume, with the time that remained)."""
+
+    service = staticmethod(services.attempt_start)
+
+
+class AttemptStopApi(_AttemptActionApi):
+    """Ask to end the exam; the clock keeps running until the learner confirms."""
+
+    service = staticmethod(services.attempt_stop)
+
+
+class AttemptContinueApi(_AttemptActionApi):
+    """Go back to the exam instead of ending it."""
+
+    service = staticmethod(services.attempt_continue)
+
+
+class AttemptSubmitApi(_AttemptActionApi):
+    """End the exam; every saved answer is graded."""
+
+    service = staticmethod(services.attempt_submit)
+
+
+class AttemptResetApi(_AttemptActionApi):
+    """Practice exams: start a new attempt after finishing one."""
+
+    service = staticmethod(services.attempt_practice_reset)
+
+
+class AttemptErrorApi(_AttemptActionApi):
+    """The page reports that the proctoring software stopped answering."""
+
+    @extend_schema_serializer(component_name="AttemptErrorInput")
+    class InputSerializer(serializers.Serializer):
+        reason = serializers.CharField(required=False, allow_blank=True, max_length=300)
+
+    def call(self, request: Request, attempt: Attempt, now: Any) -> Attempt:
+        data = self.InputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        reason = data.validated_data.get("reason") or "proctoring software stopped answering"
+        return services.attempt_error(
+            attempt_id=attempt.pk,
+            actor=request_user(request),
+            now=now,
+            reason=f"reported by page: {reason}",
+        )
+
+    @extend_schema(request=InputSerializer, responses=AttemptOutput)
+    def post(self, request: Request, attempt_id: int) -> Response:
+        return super().post(request, attempt_id)
+
+
+class AnswerSaveApi(APIView):
+    """Save the learner's answer to one question; refused after the deadline."""
+
+    @extend_schema_serializer(component_name="AnswerSaveInput")
+    class InputSerializer(serializers.Serializer):
+        response = serializers.JSONField(
+            help_text="A list of choice ids, a number (as text), or text, by question kind."
+        )
+
+    @extend_schema_serializer(component_name="AnswerSaveOutput")
+    class OutputSerializer(serializers.Serializer):
+        question_id = serializers.IntegerField()
+        response = serializers.JSONField()
+        saved_at = serializers.DateTimeField(source="modified")
+
+    @extend_schema(request=InputSerializer, responses=OutputSerializer)
+    def put(self, request: Request, attempt_id: int, question_id: int) -> Response:
+        attempt = access_attempt_as_learner(request.user, attempt_id)
+        data = self.InputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        answer = services.answer_save(
+            attempt_id=attempt.pk, question_id=question_id, response=data.validated_data["response"]
+        )
+        return Response(self.OutputSerializer(answer).data)

@@ -1,0 +1,44 @@
+"""URLs of the exams app's REST API (mounted at /api/v1/)."""
+
+from django.urls import path
+
+from exams.api import learner
+
+urlpatterns = [
+    path(
+        "courses/<str:course_id>/exams/", learner.CourseExamListApi.as_view(), name="course-exams"
+    ),
+    path("exams/<int:exam_id>/", learner.ExamDetailApi.as_view(), name="exam-detail"),
+    path(
+        "exams/<int:exam_id>/attempts/", learner.AttemptCreateApi.as_view(), name="attempt-create"
+    ),
+    path("attempts/<int:attempt_id>/", learner.AttemptDetailApi.as_view(), name="attempt-detail"),
+    path(
+        "attempts/<int:attempt_id>/setup/", learner.AttemptSetupApi.as_view(), name="attempt-setup"
+    ),
+    path(
+        "attempts/<int:attempt_id>/start/", learner.AttemptStartApi.as_view(), name="attempt-start"
+    ),
+    path("attempts/<int:attempt_id>/stop/", learner.AttemptStopApi.as_view(), name="attempt-stop"),
+    path(
+        "attempts/<int:attempt_id>/continue/",
+        learner.AttemptContinueApi.as_view(),
+        name="attempt-continue",
+    ),
+    path(
+        "attempts/<int:attempt_id>/submit/",
+        learner.AttemptSubmitApi.as_view(),
+        name="attempt-submit",
+    ),
+    path(
+        "attempts/<int:attempt_id>/reset/", learner.AttemptResetApi.as_view(), name="attempt-reset"
+    ),
+    path(
+        "attempts/<int:attempt_id>/error/", learner.AttemptErrorApi.as_view(), name="attempt-error"
+    ),
+    path(
+        "attempts/<int:attempt_id>/answers/<int:question_id>/",
+        learner.AnswerSaveApi.as_view(),
+        name="answer-save",
+    ),
+]

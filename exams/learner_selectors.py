@@ -1,0 +1,257 @@
+"""What a learner sees: attempt summaries, the choices an exam offers, progress and credit.
+
+Frozen dataclasses, computed from models with a constant number of queries.
+"""
+
+from dataclasses import dataclass
+from datetime import datetime
+from decimal import Decimal
+from typing import TYPE_CHECKING
+
+from django.utils.translation import gettext_lazy as _
+
+from exams import grading, integrations, timing
+from exams.models import Attempt, Course, Exam, ExamType
+from exams.state_machine import FINISHED, IN_PROGRESS, LIVE, AttemptStatus
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import User
+
+S = AttemptStatus
+
+REVIEW_LABELS = {
+    S.VERIFIED: _("Satisfactory"),
+    S.REJECTED: _("Unsatisfactory"),
+}
+
+
+@dataclass(frozen=True)
+class AttemptSummary:
+    id: int
+    exam_id: int
+    status: str
+    status_label: str
+    attempt_code: str
+    taking_as_proctored: bool
+    is_sample_attempt: bool
+    is_timed: bool
+    started_at: datetime | None
+    deadline_at: datetime | None
+    completed_at: datetime | None
+    server_time: datetime
+    time_remaining_seconds: int | None
+    allowed_seconds: int | None
+    allowed_minutes: Decimal | None
+    warning_seconds: tuple[int, int] | None
+    cut_by_due_date: bool
+    paused_remaining_seconds: int | None
+    review_result: str | None
+    score_percent: Decimal | None
+    passed: bool | None
+
+
+def review_result(attempt: Attempt) -> str | None:
+    """Pending / Satisfactory / Unsatisfactory for a proctored attempt that ended, else None."""
+    if not attempt.taking_as_proctored:
+        return None
+    if attempt.status in REVIEW_LABELS:
+        return str(REVIEW_LABELS[S(attempt.status)])
+    if attempt.status in FINISHED:
+        return str(_("Pending"))
+    return None
+
+
+def attempt_summary(attempt: Attempt, *, now: datetime) -> AttemptSummary:
+    """Summarise an attempt (its exam must be loaded) for the learner at `now`."""
+    exam = attempt.exam
+    allowed = attempt.allowed_seconds
+    is_timed = exam.exam_type != ExamType.PROCTORED or attempt.taking_as_proctored
+    graded = attempt.graded_at is not None and attempt.points_possible is not None
+    percent = None
+    passed = None
+    if graded and attempt.points_earned is not None and attempt.points_possible is not None:
+        possible = attempt.points_possible
+        percent = (
+            (attempt.points_earned * 100 / possible).quantize(Decimal("0.1"))
+            if possible
+            else Decimal(100)
+        )
+        passed = grading.is_passing(
+            earned=attempt.points_earned, possible=possible, passing_percent=exam.passing_percent
+        )
+    remaining = (
+        timing.seconds_remaining(deadline_at=attempt.deadline_at, now=now)
+        if attempt.status in IN_PROGRESS
+        else None
+    )
+    return AttemptSummary(
+        id=attempt.pk,
+        exam_id=attempt.exam_id,
+        status=attempt.status,
+        status_label=str(S(attempt.status).label),
+        attempt_code=attempt.attempt_code,
+        taking_as_proctored=attempt.taking_as_proctored,
+        is_sample_attempt=attempt.is_sample_attempt,
+        is_timed=is_timed,
+        started_at=attempt.started_at,
+        deadline_at=attempt.deadline_at,
+        completed_at=attempt.completed_at,
+        server_time=now,
+        time_remaining_seconds=remaining,
+        allowed_seconds=allowed,
+        allowed_minutes=(Decimal(allowed) / 60).quantize(Decimal("0.01")) if allowed else None,
+        warning_seconds=timing.warning_thresholds(allowed) if allowed and is_timed else None,
+        cut_by_due_date=attempt.cut_by_due_date,
+        paused_remaining_seconds=attempt.paused_remaining_seconds,
+        review_result=review_result(attempt),
+        score_percent=percent,
+        passed=passed,
+    )
+
+
+def attempt_current(*, exam: Exam, learner_id: int) -> Attempt | None:
+    """The learner's attempt that matters now: the live one, else the latest."""
+    attempts = list(
+        Attempt.objects.select_related("exam__course")
+        .filter(exam=exam, learner_id=learner_id)
+        .order_by("-created", "-id")[:5]
+    )
+    for attempt in attempts:
+        if attempt.status in LIVE:
+            return attempt
+    return attempts[0] if attempts else None
+
+
+# What a learner may choose on an exam's entrance, before any attempt exists.
+OFFER_START = "start"  # timed exam
+OFFER_PROCTORED = "proctored"  # take it with online proctoring (also practice)
+OFFER_OPT_OUT = "opt_out"  # take it without proctoring (open exam, final)
+OFFER_OPEN = "open"  # audit learner: open exam, no timer, no credit
+
+
+@dataclass(frozen=True)
+class ExamForLearner:
+    exam: Exam
+    attempt: AttemptSummary | None
+    offers: tuple[str, ...]
+    is_closed: bool
+    is_verified: bool
+
+
+def exam_offers(*, exam: Exam, verified: bool) -> tuple[str, ...]:
+    if exam.exam_type == ExamType.TIMED:
+        return (OFFER_START,)
+    if exam.exam_type == ExamType.PRACTICE:
+        return (OFFER_PROCTORED,)
+    if not verified:
+        return (OFFER_OPEN,)
+    if exam.course.allow_opting_out:
+        return (OFFER_PROCTORED, OFFER_OPT_OUT)
+    return (OFFER_PROCTORED,)
+
+
+def exam_for_learner(*, exam: Exam, learner: "User", now: datetime) -> ExamForLearner:
+    """The exam as this learner sees it now: current attempt and the choices offered."""
+    verified = integrations.is_verified(learner, exam.course)
+    attempt = attempt_current(exam=exam, learner_id=learner.pk)
+    closed = exam.due_at is not None and now >= exam.due_at
+    offers: tuple[str, ...] = ()
+    if attempt is None and not closed:
+        offers = exam_offers(exam=exam, verified=verified)
+    return ExamForLearner(
+        exam=exam,
+        attempt=attempt_summary(attempt, now=now) if attempt else None,
+        offers=offers,
+        is_closed=closed,
+        is_verified=verified,
+    )
+
+
+def exams_for_learner(*, course: Course, learner: "User", now: datetime) -> list[ExamForLearner]:
+    """Every active special exam of the course with the learner's attempt: two queries."""
+    exams = list(
+        Exam.objects.select_related("course")
+        .filter(course=course, is_active=True)
+        .exclude(exam_type=ExamType.NONE)
+        .order_by("position", "id")
+    )
+    latest: dict[int, Attempt] = {}
+    attempts = (
+        Attempt.objects.select_related("exam__course")
+        .filter(exam__in=exams, learner_id=learner.pk)
+        .order_by("created", "id")
+    )
+    for attempt in attempts:
+        current = latest.get(attempt.exam_id)
+        if current is None or current.status not in LIVE:
+            latest[attempt.exam_id] = attempt
+    verified = integrations.is_verified(learner, course)
+    result = []
+    for exam in exams:
+        current = latest.get(exam.pk)
+        closed = exam.due_at is not None and now >= exam.due_at
+        result.append(
+            ExamForLearner(
+                exam=exam,
+                attempt=attempt_summary(current, now=now) if current else None,
+                offers=exam_offers(exam=exam, verified=verified)
+                if current is None and not closed
+                else (),
+                is_closed=closed,
+                is_verified=verified,
+            )
+        )
+    return result
+
+
+def running_attempt_in_course(*, course: Course, learner_id: int) -> Attempt | None:
+    """The learner's timed attempt running in this course, for the 'timer keeps running' banner."""
+    return (
+        Attempt.objects.select_related("exam__course")
+        .filter(exam__course=course, learner_id=learner_id, status__in=IN_PROGRESS)
+        .order_by("deadline_at")
+        .first()
+    )
+
+
+@dataclass(frozen=True)
+class ProgressRow:
+    exam: Exam
+    attempt: AttemptSummary | None
+    proctoring_result: str
+    grade_percent: Decimal | None
+    passed: bool | None
+    credit_met: bool
+
+
+def progress_for_learner(*, course: Course, learner: "User", now: datetime) -> list[ProgressRow]:
+    """Per proctored exam: proctoring result, grade, and whether the credit requirement is met
+    (proctored, Satisfactory, and a passing grade)."""
+    rows = []
+    for item in exams_for_learner(course=course, learner=learner, now=now):
+        if item.exam.exam_type != ExamType.PROCTORED:
+            continue
+        summary = item.attempt
+        if summary is None:
+            result = str(_("Not taken"))
+        elif not summary.taking_as_proctored:
+            result = str(_("Not proctored (no credit)"))
+        else:
+            result = summary.review_result or str(S(summary.status).label)
+        credit = bool(
+            summary
+            and summary.taking_as_proctored
+            and summary.status == S.VERIFIED
+            and summary.passed
+        )
+        rows.append(
+            ProgressRow(
+                exam=item.exam,
+                attempt=summary,
+                proctoring_result=result,
+                grade_percent=summary.score_percent if summary else None,
+                passed=summary.passed if summary else None,
+                credit_met=credit,
+            )
+        )
+    return rows

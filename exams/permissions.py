@@ -1,0 +1,78 @@
+"""Who may see and do what. `access_*` fetch and check in one step; missing and forbidden look
+the same (NotFound), so ids cannot be probed. No DRF imports here."""
+
+from typing import TYPE_CHECKING
+
+from django.contrib.auth.models import AnonymousUser
+
+from exams import integrations
+from exams.exceptions import NotFound
+from exams.models import Attempt, Course, Exam, ExamType
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import User
+
+    AnyUser = User | AnonymousUser
+
+
+def is_support(user: "AnyUser") -> bool:
+    """Support staff: Django staff who may view attempts (superusers included)."""
+    return bool(user.is_authenticated and user.is_staff and user.has_perm("exams.view_attempt"))
+
+
+def can_manage_course(user: "AnyUser", course: Course) -> bool:
+    """Course staff of this course, or support staff."""
+    return is_support(user) or integrations.is_course_staff(user, course)
+
+
+def access_course_as_learner(user: "AnyUser", course_id: str) -> Course:
+    """The course, if the user is actively enrolled in it."""
+    course = Course.objects.filter(course_id=course_id).first()
+    if course is None or not integrations.is_enrolled(user, course):
+        raise NotFound("No such course.")
+    return course
+
+
+def access_course_as_staff(user: "AnyUser", course_id: str) -> Course:
+    """The course, if the user is its course staff or support staff."""
+    course = Course.objects.filter(course_id=course_id).first()
+    if course is None or not can_manage_course(user, course):
+        raise NotFound("No such course.")
+    return course
+
+
+def access_exam_as_learner(user: "AnyUser", exam_id: int) -> Exam:
+    """An active special exam of a course the user is enrolled in."""
+    exam = (
+        Exam.objects.select_related("course")
+        .filter(pk=exam_id, is_active=True)
+        .exclude(exam_type=ExamType.NONE)
+        .first()
+    )
+    if exam is None or not integrations.is_enrolled(user, exam.course):
+        raise NotFound("No such exam.")
+    return exam
+
+
+def access_attempt_as_learner(user: "AnyUser", attempt_id: int) -> Attempt:
+    """The user's own attempt (with its exam and course)."""
+    if not user.is_authenticated:
+        raise NotFound("No such attempt.")
+    attempt = (
+        Attempt.objects.select_related("exam__course")
+        .filter(pk=attempt_id, learner_id=user.pk)
+        .first()
+    )
+    if attempt is None:
+        raise NotFound("No such attempt.")
+    return attempt
+
+
+def access_attempt_as_staff(user: "AnyUser", attempt_id: int) -> Attempt:
+    """An attempt in a course the user manages (course staff or support)."""
+    attempt = (
+        Attempt.objects.select_related("exam__course", "learner").filter(pk=attempt_id).first()
+    )
+    if attempt is None or not can_manage_course(user, attempt.exam.course):
+        raise NotFound("No such attempt.")
+    return attempt
