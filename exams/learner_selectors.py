@@ -150,10 +150,11 @@ def exam_offers(*, exam: Exam, verified: bool) -> tuple[str, ...]:
     return (OFFER_PROCTORED,)
 
 
-def exam_for_learner(*, exam: Exam, learner: "User", now: datetime) -> ExamForLearner:
-    """The exam as this learner sees it now: current attempt and the choices offered."""
+def exam_for_learner(
+    *, exam: Exam, learner: "User", attempt: Attempt | None, now: datetime
+) -> ExamForLearner:
+    """The exam as this learner sees it now, given their current attempt (see attempt_current)."""
     verified = integrations.is_verified(learner, exam.course)
-    attempt = attempt_current(exam=exam, learner_id=learner.pk)
     closed = exam.due_at is not None and now >= exam.due_at
     offers: tuple[str, ...] = ()
     if attempt is None and not closed:

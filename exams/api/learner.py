@@ -13,7 +13,12 @@ from rest_framework.views import APIView
 from exams import services
 from exams.api.common import request_user
 from exams.api.serializers import AttemptOutput, ExamOutput
-from exams.learner_selectors import attempt_summary, exam_for_learner, exams_for_learner
+from exams.learner_selectors import (
+    attempt_current,
+    attempt_summary,
+    exam_for_learner,
+    exams_for_learner,
+)
 from exams.models import Attempt
 from exams.permissions import (
     access_attempt_as_learner,
@@ -39,7 +44,12 @@ class ExamDetailApi(APIView):
     @extend_schema(responses=ExamOutput)
     def get(self, request: Request, exam_id: int) -> Response:
         exam = access_exam_as_learner(request.user, exam_id)
-        item = exam_for_learner(exam=exam, learner=request_user(request), now=timezone.now())
+        learner = request_user(request)
+        now = timezone.now()
+        current = attempt_current(exam=exam, learner_id=learner.pk)
+        if current is not None:
+            current = attempt_refresh(current, now=now)
+        item = exam_for_learner(exam=exam, learner=learner, attempt=current, now=now)
         return Response(ExamOutput(item).data)
 
 

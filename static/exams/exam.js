@@ -1,0 +1,196 @@
+/* The exam pages' script: action buttons, answer autosave and the timer.
+ * It only displays time: the server owns the clock, and every poll re-syncs the countdown. */
+(function () {
+  "use strict";
+
+  const SYNC_SECONDS = 30;
+  const csrfInput = document.querySelector("input[name=csrfmiddlewaretoken]");
+  const errorBox = document.getElementById("page-error");
+
+  function csrfToken() {
+    if (csrfInput) return csrfInput.value;
+    const match = document.cookie.match(/(?:^|;\s*)csrftoken=([^;]+)/);
+    return match ? decodeURIComponent(match[1]) : "";
+  }
+
+  async function api(url, method, body) {
+    const response = await fetch(url, {
+      method: method,
+      credentials: "same-origin",
+      headers: { "Content-Type": "application/json", "X-CSRFToken": csrfToken(), "Accept": "application/json" },
+      body: body === undefined ? undefined : JSON.stringify(body),
+    });
+    let data = null;
+    try { data = await response.json(); } catch (e) { data = null; }
+    if (!response.ok) {
+      const error = new Error((data && data.message) || ("The server answered " + response.status + "."));
+      error.code = data && data.code;
+      error.status = response.status;
+      throw error;
+    }
+    return data;
+  }
+
+  function showError(message) {
+    if (!errorBox) { window.alert(message); return; }
+    errorBox.textContent = message;
+    errorBox.hidden = false;
+    errorBox.focus && errorBox.focus();
+  }
+
+  /* Buttons with data-steps: a list of {url, method?, body?} called in order; "{attempt}" in a
+   * url is replaced by the id returned by the previous step. Then the page reloads. */
+  document.querySelectorAll("[data-steps]").forEach(function (button) {
+    button.addEventListener("click", async function () {
+      const steps = JSON.parse(button.dataset.steps);
+      button.disabled = true;
+      let last = null;
+      try {
+        for (const step of steps) {
+          const url = step.url.replace("{attempt}", last && last.id);
+          last = await api(url, step.method || "POST", step.body || {});
+        }
+        window.location.replace(window.location.pathname);
+      } catch (error) {
+        button.disabled = false;
+        showError(error.message);
+      }
+    });
+  });
+
+  /* Answers are saved as the learner goes. */
+  function responseOf(fieldset) {
+    const kind = fieldset.dataset.kind;
+    if (kind === "single_choice" || kind === "multiple_choice") {
+      return Array.from(fieldset.querySelectorAll("input:checked")).map(function (i) { return Number(i.value); });
+    }
+    return fieldset.querySelector("input").value;
+  }
+
+  document.querySelectorAll("fieldset[data-answer-url]").forEach(function (fieldset) {
+    const state = fieldset.querySelector(".save-state");
+    let timer = null;
+    async function save() {
+      state.textContent = "Saving…";
+      try {
+        await api(fieldset.dataset.answerUrl, "PUT", { response: responseOf(fieldset) });
+        state.textContent = "Saved";
+      } catch (error) {
+        if (error.code === "deadline_passed" || error.code === "illegal_transition") {
+          window.location.replace(window.location.pathname + "?ended=time");
+          return;
+        }
+        state.textContent = "Not saved: " + error.message;
+      }
+    }
+    fieldset.addEventListener("change", function () { clearTimeout(timer); save(); });
+    fieldset.addEventListener("input", function (event) {
+      if (event.target.type !== "text") return;
+      clearTimeout(timer);
+      timer = setTimeout(save, 800);
+    });
+  });
+
+  /* The setup page waits for the proctoring software to confirm its checks. */
+  document.querySelectorAll("[data-await-status]").forEach(function (section) {
+    async function check() {
+      try {
+        const attempt = await api(section.dataset.attemptUrl, "GET");
+        if (attempt.status !== "download_software_clicked") { window.location.replace(window.location.pathname); return; }
+      } catch (error) { /* try again at the next tick */ }
+      setTimeout(check, 3000);
+    }
+    setTimeout(check, 3000);
+  });
+
+  /* The timer. */
+  function hhmmss(seconds) {
+    const s = Math.max(0, Math.floor(seconds));
+    const pad = function (n) { return String(n).padStart(2, "0"); };
+    return pad(Math.floor(s / 3600)) + ":" + pad(Math.floor((s % 3600) / 60)) + ":" + pad(s % 60);
+  }
+
+  function spoken(seconds) {
+    const minutes = Math.ceil(seconds / 60);
+    return minutes + (minutes === 1 ? " minute" : " minutes");
+  }
+
+  document.querySelectorAll("[data-timer]").forEach(function (box) {
+    const digits = box.querySelector("[data-timer-digits]");
+    const flag = box.querySelector("[data-timer-flag]");
+    const toggle = box.querySelector("[data-timer-toggle]");
+    const announcer = document.querySelector("[data-timer-announcer]");
+    const isExam = box.dataset.mode === "exam";
+    const warn = (box.dataset.warn || "").split(",").map(Number).filter(function (n) { return n > 0; });
+    let remaining = Number(box.dataset.remaining);
+    let syncedAt = performance.now();
+    let warned = 0;
+    let ended = false;
+
+    function secondsLeft() { return remaining - (performance.now() - syncedAt) / 1000; }
+
+    function announce(text) { if (announcer) { announcer.textContent = ""; announcer.textContent = text; } }
+
+    function warnings(left) {
+      if (warn.length < 2) return;
+      if (left <= warn[1] && warned < 2) {
+        warned = 2;
+        box.classList.add("timer-critical");
+        box.classList.remove("timer-warning");
+        if (flag) flag.textContent = "Very little time left";
+        announce("Warning: " + spoken(left) + " left. 5% of your time remains.");
+      } else if (left <= warn[0] && warned < 1) {
+        warned = 1;
+        box.classList.add("timer-warning");
+        if (flag) flag.textContent = "Low time";
+        announce("Warning: " + spoken(left) + " left. 20% of your time remains.");
+      }
+    }
+
+    async function end() {
+      if (ended) return;
+      ended = true;
+      if (!isExam) { window.location.reload(); return; }
+      try { await api(box.dataset.submitUrl, "POST", {}); } catch (error) { /* the server closes it anyway */ }
+      window.location.replace(box.dataset.endedUrl);
+    }
+
+    function tick() {
+      const left = secondsLeft();
+      digits.textContent = hhmmss(left);
+      warnings(left);
+      if (left <= 0) end();
+    }
+
+    async function sync() {
+      try {
+        const attempt = await api(box.dataset.attemptUrl, "GET");
+        if (attempt.status !== "started" && attempt.status !== "ready_to_submit") {
+          ended = true;
+          window.location.replace(isExam ? box.dataset.endedUrl : window.location.pathname);
+          return;
+        }
+        remaining = attempt.time_remaining_seconds;
+        syncedAt = performance.now();
+      } catch (error) { /* keep counting; the next sync corrects */ }
+    }
+
+    if (toggle) {
+      toggle.addEventListener("click", function () {
+        const hidden = toggle.getAttribute("aria-pressed") !== "true";
+        toggle.setAttribute("aria-pressed", String(hidden));
+        toggle.textContent = hidden ? "Show timer" : "Hide timer";
+        digits.hidden = hidden;
+      });
+    }
+
+    if (!Number.isFinite(remaining)) return;
+    warned = warn.length === 2 && remaining <= warn[1] ? 2 : (warn.length === 2 && remaining <= warn[0] ? 1 : 0);
+    if (warned === 1) box.classList.add("timer-warning");
+    if (warned === 2) box.classList.add("timer-critical");
+    tick();
+    setInterval(tick, 1000);
+    setInterval(sync, SYNC_SECONDS * 1000);
+    document.addEventListener("visibilitychange", function () { if (!document.hidden) sync(); });
+  });
+})();

@@ -1,0 +1,133 @@
+"""The learner pages render the right screen for each state (browser behaviour is tested with
+Chromium in tests/browser)."""
+
+from datetime import timedelta
+
+import pytest
+from django.utils import timezone
+
+from exams.state_machine import AttemptStatus as S
+from tests.factories import AttemptFactory, ExamFactory, QuestionFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def page(client, user, path):
+    client.force_login(user)
+    response = client.get(path)
+    return response, response.content.decode()
+
+
+def exam_path(exam):
+    return f"/courses/{exam.course.course_id}/exams/{exam.pk}/"
+
+
+def test_course_home_lists_exams_with_the_learners_status(client, course, learner):
+    ExamFactory(course=course, name="Midterm")
+    started = ExamFactory(course=course, name="Final", proctored=True)
+    AttemptFactory(exam=started, learner=learner, status=S.SUBMITTED)
+
+    response, html = page(client, learner, f"/courses/{course.course_id}/")
+
+    assert response.status_code == 200
+    assert "Midterm" in html
+    assert "Not started" in html
+    assert "Pending" in html
+
+
+def test_course_pages_are_hidden_from_people_not_enrolled(client, course, other_instructor):
+    response, _ = page(client, other_instructor, f"/courses/{course.course_id}/")
+
+    assert response.status_code == 404
+
+
+def test_verified_learner_sees_both_proctoring_choices(client, course, learner):
+    exam = ExamFactory(course=course, proctored=True)
+
+    _, html = page(client, learner, exam_path(exam))
+
+    assert "Take this exam with online proctoring" in html
+    assert "Take this exam without proctoring" in html
+
+
+def test_opt_out_confirmation_warns_of_the_consequences(client, course, learner):
+    exam = ExamFactory(course=course, proctored=True)
+
+    _, html = page(client, learner, exam_path(exam) + "?confirm=opt_out")
+
+    assert "no time limit" in html
+    assert "not be eligible for credit" in html
+    assert "not be offered the proctored option for this exam again" in html
+
+
+def test_audit_learner_is_offered_an_open_exam(client, course, auditor):
+    exam = ExamFactory(course=course, proctored=True)
+
+    _, html = page(client, auditor, exam_path(exam))
+
+    assert "Begin the open exam" in html
+    assert "with online proctoring</button>" not in html
+
+
+def test_running_exam_shows_questions_and_timer(client, course, learner):
+    exam = ExamFactory(course=course)
+    QuestionFactory(exam=exam, prompt="What is six times seven?")
+    AttemptFactory(exam=exam, learner=learner, started=True)
+
+    _, html = page(client, learner, exam_path(exam))
+
+    assert "What is six times seven?" in html
+    assert "data-timer" in html
+    assert 'data-warn="720,180"' in html
+    assert "aria-live" in html
+
+
+def test_other_course_pages_show_the_timer_banner(client, course, learner):
+    exam = ExamFactory(course=course, name="Midterm")
+    AttemptFactory(exam=exam, learner=learner, started=True)
+
+    _, html = page(client, learner, f"/courses/{course.course_id}/progress/")
+
+    assert "The exam timer keeps running" in html
+    assert exam_path(exam) in html
+
+
+def test_overdue_exam_page_shows_the_end_not_the_questions(client, course, learner):
+    exam = ExamFactory(course=course)
+    QuestionFactory(exam=exam, prompt="Hidden after the end?")
+    attempt = AttemptFactory(
+        exam=exam, learner=learner, started=True, started_at=timezone.now() - timedelta(hours=3)
+    )
+
+    _, html = page(client, learner, exam_path(exam))
+
+    attempt.refresh_from_db()
+    assert attempt.status == S.TIMED_OUT
+    assert "Hidden after the end?" not in html
+    assert "Time expired" in html
+
+
+def test_progress_shows_credit_met_only_for_satisfactory_and_passing(client, course, learner):
+    exam = ExamFactory(course=course, proctored=True, name="Final")
+    AttemptFactory(
+        exam=exam,
+        learner=learner,
+        status=S.VERIFIED,
+        points_earned=8,
+        points_possible=10,
+        graded_at=timezone.now(),
+    )
+
+    _, html = page(client, learner, f"/courses/{course.course_id}/progress/")
+
+    assert "Satisfactory" in html
+    assert "80.0%" in html
+    assert "Met" in html
+
+
+def test_due_date_passed_without_attempt_shows_closed(client, course, learner):
+    exam = ExamFactory(course=course, due_at=timezone.now() - timedelta(days=1))
+
+    _, html = page(client, learner, exam_path(exam))
+
+    assert "The due date for this exam has passed" in html
