@@ -1,0 +1,1 @@
+"""Management commands of the exams app and the demo data they set up."""

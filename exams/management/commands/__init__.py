@@ -1,0 +1,1 @@
+"""`manage.py` commands of the exams app: `seed_demo`, `setup_roles`."""
