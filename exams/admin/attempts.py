@@ -1,0 +1,322 @@
+"""Attempts in the admin: read-only pages, and actions that call the attempt services.
+
+Support staff never edit an attempt: every field is read-only and saving the page changes
+nothing. They clear attempts (with a confirmation page), let an errored learner resume, and settle
+a second review, each through its service; a refusal is reported per attempt as a warning. The
+generic delete is off: clearing is the way to remove an attempt, and it leaves an audit entry.
+"""
+
+from typing import Any
+
+from django.contrib import admin, messages
+from django.contrib.admin import helpers
+from django.contrib.admin.utils import flatten_fieldsets
+from django.db import transaction
+from django.db.models import Model, QuerySet
+from django.http import HttpRequest, HttpResponse
+from django.template.response import TemplateResponse
+from django.utils.translation import gettext_lazy as _
+
+from exams.admin.common import acting_user
+from exams.exceptions import Conflict, DomainError, NotFound
+from exams.models import Answer, Attempt, AttemptTransition
+from exams.selectors import attempt_get_locked
+from exams.services import attempt_clear, attempt_resume, attempt_review_result
+from exams.state_machine import AttemptStatus
+
+S = AttemptStatus
+
+# Attempts whose review support staff may settle by hand.
+HAND_REVIEW_STATUSES = frozenset({S.SECOND_REVIEW_REQUIRED, S.ERROR})
+
+
+class AttemptTransitionInline(admin.TabularInline):
+    """The attempt's history, oldest first. Append-only: shown, never edited."""
+
+    model = AttemptTransition
+    fields = ("at", "kind", "from_status", "to_status", "deadline_at", "actor", "reason")
+    readonly_fields = fields
+    extra = 0
+    can_delete = False
+    verbose_name_plural = _("History")
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet[AttemptTransition]:
+        return super().get_queryset(request).select_related("actor")
+
+    def has_add_permission(self, request: HttpRequest, obj: Model | None = None) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Model | None = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: Model | None = None) -> bool:
+        return False
+
+
+class AnswerInline(admin.TabularInline):
+    """The learner's saved answers. Shown, never edited."""
+
+    model = Answer
+    fields = ("question", "response", "points_awarded", "modified")
+    readonly_fields = fields
+    extra = 0
+    can_delete = False
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet[Answer]:
+        return super().get_queryset(request).select_related("question")
+
+    def has_add_permission(self, request: HttpRequest, obj: Model | None = None) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Model | None = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: Model | None = None) -> bool:
+        return False
+
+
+@admin.register(Attempt)
+class AttemptAdmin(admin.ModelAdmin):
+    list_display = (
+        "attempt_code",
+        "learner_username",
+        "exam",
+        "status",
+        "started_at",
+        "deadline_at",
+        "completed_at",
+        "allowed_minutes",
+    )
+    list_select_related = ("learner", "exam")
+    list_filter = (
+        ("exam__course", admin.RelatedOnlyFieldListFilter),
+        "exam",
+        "status",
+        "taking_as_proctored",
+        "is_sample_attempt",
+    )
+    search_fields = ("learner__username", "learner__email", "=attempt_code")
+    date_hierarchy = "created"
+    inlines = (AttemptTransitionInline, AnswerInline)
+    actions = ("clear_attempts", "resume_attempts", "review_satisfactory", "review_unsatisfactory")
+    fieldsets = (
+        (
+            None,
+            {
+                "fields": (
+                    "attempt_code",
+                    "learner_label",
+                    "exam",
+                    "course",
+                    "status",
+                    "taking_as_proctored",
+                    "is_sample_attempt",
+                )
+            },
+        ),
+        (
+            _("Time"),
+            {
+                "fields": (
+                    "created",
+                    "started_at",
+                    "deadline_at",
+                    "completed_at",
+                    "allowed_minutes",
+                    "cut_by_due_date",
+                    "paused_remaining_seconds",
+                )
+            },
+        ),
+        (_("Result"), {"fields": ("points_earned", "points_possible", "graded_at")}),
+        (_("Proctoring"), {"fields": ("external_id",)}),
+    )
+
+    @admin.display(description=_("Learner"), ordering="learner__username")
+    def learner_username(self, attempt: Attempt) -> str:
+        return attempt.learner.get_username()
+
+    @admin.display(description=_("Learner"))
+    def learner_label(self, attempt: Attempt) -> str:
+        return f"{attempt.learner.get_username()} <{attempt.learner.email}>"
+
+    @admin.display(description=_("Course"))
+    def course(self, attempt: Attempt) -> str:
+        return str(attempt.exam.course)
+
+    @admin.display(description=_("Allowed minutes"), ordering="allowed_seconds")
+    def allowed_minutes(self, attempt: Attempt) -> str:
+        if attempt.allowed_seconds is None:
+            return "-"
+        return f"{attempt.allowed_seconds / 60:g}"
+
+    def get_readonly_fields(self, request: HttpRequest, obj: Attempt | None = None) -> Any:
+        """Every field: an attempt changes only through the services."""
+        return flatten_fieldsets(self.fieldsets)
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet[Attempt]:
+        return super().get_queryset(request).select_related("exam__course")
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False  # learners create attempts by opening an exam
+
+    def has_delete_permission(self, request: HttpRequest, obj: Model | None = None) -> bool:
+        return False  # clearing (an action, through the service) is the way to remove one
+
+    def save_model(self, request: HttpRequest, obj: Attempt, form: Any, change: Any) -> None:
+        """Never save an attempt from its page; the fields are read-only anyway."""
+
+    def save_related(self, request: HttpRequest, form: Any, formsets: Any, change: Any) -> None:
+        """Never save the history or answers from the attempt's page."""
+
+    def change_view(
+        self,
+        request: HttpRequest,
+        object_id: str,
+        form_url: str = "",
+        extra_context: dict[str, Any] | None = None,
+    ) -> HttpResponse:
+        context = {
+            **(extra_context or {}),
+            "show_save": False,
+            "show_save_and_continue": False,
+            "show_save_and_add_another": False,
+        }
+        return super().change_view(request, object_id, form_url, extra_context=context)
+
+    @admin.action(
+        permissions=["change"],
+        description=_("Clear selected attempts (removes all answers, cannot be undone)"),
+    )
+    def clear_attempts(
+        self, request: HttpRequest, queryset: QuerySet[Attempt]
+    ) -> TemplateResponse | None:
+        if request.POST.get("post") != "yes":
+            return self._confirm_clear(request, queryset)
+        actor = acting_user(request)
+        cleared = 0
+        for attempt in queryset.select_related("learner"):
+            try:
+                gone = not attempt_clear(attempt_id=attempt.pk, actor=actor)
+            except DomainError as error:
+                self._warn(request, attempt, error.message)
+                continue
+            if gone:
+                self._warn(request, attempt, _("it had already been cleared."))
+            else:
+                cleared += 1
+        if cleared:
+            self.message_user(
+                request,
+                _("Cleared %(count)d attempt(s); the learners can start again from the beginning.")
+                % {"count": cleared},
+                messages.SUCCESS,
+            )
+        return None
+
+    def _confirm_clear(self, request: HttpRequest, queryset: QuerySet[Attempt]) -> TemplateResponse:
+        attempts = list(queryset.select_related("learner", "exam"))
+        context = {
+            **self.admin_site.each_context(request),
+            "title": _("Clear attempts?"),
+            "subtitle": None,
+            "attempts": attempts,
+            "opts": self.model._meta,
+            "action_checkbox_name": helpers.ACTION_CHECKBOX_NAME,
+            "action_name": "clear_attempts",
+            "media": self.media,
+        }
+        request.current_app = self.admin_site.name
+        return TemplateResponse(request, "admin/exams/attempt/clear_confirmation.html", context)
+
+    @admin.action(
+        permissions=["change"], description=_("Let the learner resume (errored attempts)")
+    )
+    def resume_attempts(self, request: HttpRequest, queryset: QuerySet[Attempt]) -> None:
+        actor = acting_user(request)
+        for attempt in queryset.select_related("learner"):
+            try:
+                resumed = attempt_resume(attempt_id=attempt.pk, actor=actor)
+            except DomainError as error:
+                self._warn(request, attempt, error.message)
+                continue
+            if attempt.status != S.ERROR:
+                # The service returns an attempt that needs no resume unchanged.
+                self._warn(request, attempt, _("it was not stopped by an error; nothing changed."))
+                continue
+            self._done(
+                request,
+                attempt,
+                _("the learner can go on (status now: %(status)s).")
+                % {"status": resumed.get_status_display()},
+            )
+        return None
+
+    @admin.action(
+        permissions=["change"], description=_("Mark second review: Satisfactory (verified)")
+    )
+    def review_satisfactory(self, request: HttpRequest, queryset: QuerySet[Attempt]) -> None:
+        self._settle_reviews(request, queryset, S.VERIFIED)
+
+    @admin.action(
+        permissions=["change"], description=_("Mark second review: Unsatisfactory (rejected)")
+    )
+    def review_unsatisfactory(self, request: HttpRequest, queryset: QuerySet[Attempt]) -> None:
+        self._settle_reviews(request, queryset, S.REJECTED)
+
+    def _settle_reviews(
+        self, request: HttpRequest, queryset: QuerySet[Attempt], result: AttemptStatus
+    ) -> None:
+        actor = acting_user(request)
+        for attempt in queryset.select_related("learner"):
+            try:
+                settled = _settle_review(attempt.pk, result, actor)
+            except DomainError as error:
+                self._warn(request, attempt, error.message)
+                continue
+            self._done(
+                request,
+                attempt,
+                _("review result %(result)s recorded.") % {"result": settled.get_status_display()},
+            )
+
+    def _warn(self, request: HttpRequest, attempt: Attempt, text: Any) -> None:
+        self._report(request, attempt, text, messages.WARNING)
+
+    def _done(self, request: HttpRequest, attempt: Attempt, text: Any) -> None:
+        self._report(request, attempt, text, messages.SUCCESS)
+
+    def _report(self, request: HttpRequest, attempt: Attempt, text: Any, level: int) -> None:
+        self.message_user(
+            request,
+            _("Attempt %(code)s of %(learner)s: %(text)s")
+            % {
+                "code": attempt.attempt_code,
+                "learner": attempt.learner.get_username(),
+                "text": text,
+            },
+            level,
+        )
+
+
+@transaction.atomic
+def _settle_review(attempt_id: int, result: AttemptStatus, actor: Any) -> Attempt:
+    """Apply a hand review to an attempt waiting for a second review (or in error).
+
+    The status is checked under the attempt's row lock, which the service then re-enters, so a
+    provider's review that arrives meanwhile is never overwritten by a stale choice.
+    """
+    try:
+        attempt = attempt_get_locked(attempt_id=attempt_id)
+    except Attempt.DoesNotExist:
+        raise NotFound("This attempt no longer exists.") from None
+    if attempt.status == result:
+        return attempt
+    if attempt.status not in HAND_REVIEW_STATUSES:
+        raise Conflict(
+            f"Only attempts waiting for a second review or in error can be marked by hand "
+            f"(this one is {attempt.get_status_display()})."
+        )
+    return attempt_review_result(
+        attempt_id=attempt_id, result=result, actor=actor, reason="second review by support staff"
+    )
