@@ -87,7 +87,7 @@ class AttemptAdmin(admin.ModelAdmin):
         "completed_at",
         "allowed_minutes",
     )
-    list_select_related = ("learner", "exam")
+    list_select_related = ("learner", "exam__course")
     list_filter = (
         ("exam__course", admin.RelatedOnlyFieldListFilter),
         "exam",
@@ -153,9 +153,6 @@ class AttemptAdmin(admin.ModelAdmin):
     def get_readonly_fields(self, request: HttpRequest, obj: Attempt | None = None) -> Any:
         """Every field: an attempt changes only through the services."""
         return flatten_fieldsets(self.fieldsets)
-
-    def get_queryset(self, request: HttpRequest) -> QuerySet[Attempt]:
-        return super().get_queryset(request).select_related("exam__course")
 
     def has_add_permission(self, request: HttpRequest) -> bool:
         return False  # learners create attempts by opening an exam
