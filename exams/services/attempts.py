@@ -138,25 +138,48 @@ def _same_choice_or_refuse(attempt: Attempt, as_proctored: bool, declined: bool)
 
 @transaction.atomic
 def attempt_setup_begin(*, attempt_id: int, actor: Actor, now: datetime | None = None) -> Attempt:
-    """The learner agreed to proctoring and began the software setup."""
-    return _simple_move(attempt_id, S.DOWNLOAD_SOFTWARE_CLICKED, actor, now, "setup begun")
+    """The learner agreed to proctoring and began the software setup.
+
+    Only from `created`: after an error only staff may send the learner back (attempt_resume).
+    """
+    return _simple_move(
+        attempt_id, S.CREATED, S.DOWNLOAD_SOFTWARE_CLICKED, actor, now, "setup begun"
+    )
 
 
 @transaction.atomic
 def attempt_mark_ready(
     *, attempt_id: int, actor: Actor = None, now: datetime | None = None
 ) -> Attempt:
-    """The provider confirmed the learner's setup checks: the learner may start."""
-    return _simple_move(attempt_id, S.READY_TO_START, actor, now, "provider checks passed")
+    """The provider confirmed the learner's setup checks: the learner may start.
+
+    Only from `download_software_clicked`: an errored attempt waits for a staff resume.
+    """
+    return _simple_move(
+        attempt_id,
+        S.DOWNLOAD_SOFTWARE_CLICKED,
+        S.READY_TO_START,
+        actor,
+        now,
+        "provider checks passed",
+    )
 
 
 def _simple_move(
-    attempt_id: int, to: AttemptStatus, actor: Actor, now: datetime | None, reason: str
+    attempt_id: int,
+    source: AttemptStatus,
+    to: AttemptStatus,
+    actor: Actor,
+    now: datetime | None,
+    reason: str,
 ) -> Attempt:
     now = now or timezone.now()
     attempt = _locked(attempt_id)
     if attempt.status == to:
         return attempt
+    # The table also allows error -> setup/ready, but that move is the staff resume's alone.
+    if attempt.status != source:
+        raise IllegalTransition(current=attempt.status, target=to)
     transition(attempt, to=to, actor=actor, at=now, reason=reason)
     attempt.save(update_fields=["status", "modified"])
     return attempt
