@@ -298,7 +298,8 @@ class AttemptAdmin(admin.ModelAdmin):
 
 @transaction.atomic
 def _settle_review(attempt_id: int, result: AttemptStatus, actor: Any) -> Attempt:
-    """Apply a hand review to an attempt waiting for a second review (or in error).
+    """Apply a hand review to an attempt waiting for a second review, or in error after the
+    learner finished (the session upload failed).
 
     The status is checked under the attempt's row lock, which the service then re-enters, so a
     provider's review that arrives meanwhile is never overwritten by a stale choice.
@@ -313,6 +314,12 @@ def _settle_review(attempt_id: int, result: AttemptStatus, actor: Any) -> Attemp
         raise Conflict(
             f"Only attempts waiting for a second review or in error can be marked by hand "
             f"(this one is {attempt.get_status_display()})."
+        )
+    if attempt.status == S.ERROR and attempt.completed_at is None:
+        # The learner never finished: there is nothing graded to review.
+        raise Conflict(
+            "This attempt stopped with an error before the learner finished the exam; "
+            "let the learner resume instead."
         )
     return attempt_review_result(
         attempt_id=attempt_id, result=result, actor=actor, reason="second review by support staff"

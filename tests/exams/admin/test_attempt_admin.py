@@ -291,3 +291,61 @@ def test_attempt_list_filters_by_status(support_client, course, learner, other_l
     response = support_client.get(reverse(CHANGELIST), {"status__exact": S.STARTED})
 
     assert list(response.context["cl"].result_list) == [started]
+
+
+def test_hand_review_settles_an_attempt_whose_upload_failed_after_it_ended(
+    support_client, course, learner
+):
+    attempt = AttemptFactory(
+        exam=ExamFactory(course=course, proctored=True),
+        learner=learner,
+        status=S.ERROR,
+        started_at=timezone.now() - timedelta(minutes=40),
+        completed_at=timezone.now() - timedelta(minutes=5),
+    )
+
+    _act(support_client, "review_unsatisfactory", [attempt])
+
+    attempt.refresh_from_db()
+    assert attempt.status == S.REJECTED
+
+
+def test_hand_review_is_refused_for_an_attempt_that_errored_before_the_learner_finished(
+    support_client, course, learner
+):
+    attempt = _errored_attempt(course, learner)
+
+    response = _act(support_client, "review_satisfactory", [attempt])
+
+    attempt.refresh_from_db()
+    assert attempt.status == S.ERROR
+    assert _messages(response) == [
+        (
+            "warning",
+            f"Attempt {attempt.attempt_code} of learner: This attempt stopped with an error "
+            "before the learner finished the exam; let the learner resume instead.",
+        )
+    ]
+
+
+def test_resume_warns_about_a_learner_still_in_setup_and_changes_nothing(
+    support_client, course, learner
+):
+    attempt = AttemptFactory(
+        exam=ExamFactory(course=course, proctored=True),
+        learner=learner,
+        status=S.DOWNLOAD_SOFTWARE_CLICKED,
+    )
+
+    response = _act(support_client, "resume_attempts", [attempt])
+
+    attempt.refresh_from_db()
+    assert attempt.status == S.DOWNLOAD_SOFTWARE_CLICKED
+    assert not AttemptTransition.objects.filter(attempt=attempt).exists()
+    assert _messages(response) == [
+        (
+            "warning",
+            f"Attempt {attempt.attempt_code} of learner: it was not stopped by an error; "
+            "nothing changed.",
+        )
+    ]
