@@ -1,0 +1,57 @@
+# Special Exams. `make help` lists the targets.
+
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+# Marks a virtualenv that has the current requirements installed.
+VENV_STAMP := $(VENV)/.requirements-installed
+
+.DEFAULT_GOAL := help
+.PHONY: help venv run test check worker migrate seed clean
+.PHONY: check-lint check-format check-types check-imports check-migrations
+
+help: ## List the targets
+	@echo "Targets:"
+	@awk 'BEGIN {FS = ":.*## "} /^[a-zA-Z_-]+:.*## / {printf "  %-9s %s\n", $$1, $$2}' \
+		$(MAKEFILE_LIST)
+
+venv: $(VENV_STAMP) ## Create .venv and install requirements-dev.txt (again only when they change)
+
+$(VENV_STAMP): requirements.txt requirements-dev.txt scripts/venv.sh
+	@PYTHON="$(PYTHON)" VENV="$(VENV)" scripts/venv.sh
+	@touch $@
+
+run: venv ## Migrate, seed demo users, serve 127.0.0.1:$PORT (8000) plus a Celery worker
+	@scripts/run.sh
+
+test: ## Install what tests need, start throwaway PostgreSQL + Redis, run check and all tests
+	@PYTHON="$(PYTHON)" MAKE="$(MAKE)" scripts/test.sh
+
+# `make -k check` runs every check even when one fails.
+check: check-lint check-format check-types check-imports check-migrations ## Lint, format check, types, import layers, missing migrations
+
+check-lint: venv
+	$(VENV)/bin/ruff check .
+check-format: venv
+	$(VENV)/bin/ruff format --check .
+check-types: venv
+	$(VENV)/bin/mypy .
+check-imports: venv
+	$(VENV)/bin/lint-imports
+check-migrations: venv
+	$(PY) manage.py makemigrations --check --dry-run
+
+worker: venv ## Run a Celery worker with embedded beat (solo pool) in the foreground
+	mkdir -p "$${VAR_DIR:-var}"
+	$(PY) -m celery -A settings worker --beat --pool=solo --loglevel=info \
+		--schedule="$${VAR_DIR:-var}/celerybeat-schedule"
+
+migrate: venv ## Apply database migrations
+	$(PY) manage.py migrate --noinput
+
+seed: venv ## Create the demo course and users (prints their passwords)
+	$(PY) manage.py seed_demo
+
+clean: ## Remove caches and the virtualenv (keeps var/, the local database)
+	rm -rf $(VENV) .mypy_cache .ruff_cache .pytest_cache
+	find . -name __pycache__ -type d -prune -exec rm -rf {} +
