@@ -8,6 +8,7 @@ from django.shortcuts import render
 from django.utils import timezone
 from django.views.decorators.http import require_GET
 
+from exams import hooks
 from exams.exceptions import NotFound
 from exams.integrations import course_directory
 from exams.learner_selectors import (
@@ -103,6 +104,7 @@ def exam_page(request: HttpRequest, course_id: str, exam_id: int) -> HttpRespons
         "banner": _banner(request, course, exclude_exam=exam),
         "just_timed_out": request.GET.get("ended") == "time",
         "in_progress": current is not None and current.status in IN_PROGRESS,
+        "proctoring": hooks.proctoring_ui(current) if current is not None else None,
     }
     if current is not None and current.status in IN_PROGRESS:
         context["questions"] = _questions_with_answers(current)

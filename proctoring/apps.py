@@ -4,3 +4,14 @@ from django.apps import AppConfig
 class ProctoringConfig(AppConfig):
     name = "proctoring"
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self) -> None:
+        """Connect to the exams app's events and extension points (no model signals)."""
+        from exams import events, hooks
+        from proctoring import receivers
+        from proctoring.services.sessions import learner_ui_for
+
+        events.attempt_status_changed.connect(
+            receivers.on_attempt_status_changed, dispatch_uid="proctoring-attempt-status"
+        )
+        hooks.register_proctoring_ui(learner_ui_for)

@@ -148,6 +148,10 @@ CELERY_BEAT_SCHEDULE = {
         "task": "exams.attempts_expire_overdue",
         "schedule": float(os.environ.get("EXPIRY_SWEEP_SECONDS", "30")),
     },
+    "process-pending-callbacks": {
+        "task": "proctoring.callbacks_process_pending",
+        "schedule": 60.0,
+    },
 }
 
 # Exams
@@ -157,6 +161,29 @@ EXAMS_ANSWER_GRACE_SECONDS = int(os.environ.get("EXAMS_ANSWER_GRACE_SECONDS", "1
 EXAMS_COURSE_DIRECTORY = os.environ.get(
     "EXAMS_COURSE_DIRECTORY", "exams.integrations.LocalCourseDirectory"
 )
+
+# Proctoring providers, chosen per course by name. Secrets come from the environment.
+PROCTORING_PROVIDERS: dict[str, dict[str, object]] = {
+    "null": {"BACKEND": "proctoring.providers.null.NullProvider"},
+    "simulated": {
+        "BACKEND": "proctoring.providers.simulated.SimulatedProvider",
+        "SECRET": os.environ.get("SIMULATED_PROVIDER_SECRET", "simulated-provider-secret"),
+    },
+}
+if os.environ.get("REST_PROVIDER_BASE_URL"):
+    PROCTORING_PROVIDERS["rest"] = {
+        "BACKEND": "proctoring.providers.rest.RestProvider",
+        "BASE_URL": os.environ["REST_PROVIDER_BASE_URL"],
+        "TOKEN": os.environ.get("REST_PROVIDER_TOKEN", ""),
+        "SECRET": os.environ.get("REST_PROVIDER_SECRET", ""),
+    }
+# Where providers send callbacks (sent to them when a session opens).
+PROCTORING_CALLBACK_BASE_URL = os.environ.get(
+    "PROCTORING_CALLBACK_BASE_URL", "http://127.0.0.1:8000"
+)
+# The simulated vendor calls back this base URL; empty: the host the learner's browser used.
+SIMULATED_PROVIDER_CALLBACK_BASE_URL = os.environ.get("SIMULATED_PROVIDER_CALLBACK_BASE_URL", "")
+PROCTORING_CALLBACK_MAX_BYTES = 64 * 1024
 
 LOGGING = {
     "version": 1,

@@ -8,6 +8,11 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("accounts/", include("django.contrib.auth.urls")),
     path("api/v1/", include(("exams.api.urls", "exams-api"), namespace="exams-api")),
+    path(
+        "api/v1/",
+        include(("proctoring.api.urls", "proctoring-api"), namespace="proctoring-api"),
+    ),
+    path("proctoring/", include("proctoring.urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
     path("", include("exams.urls")),

@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from exams.api import learner
+from exams.api import learner, staff
 
 urlpatterns = [
     path(
@@ -35,6 +35,9 @@ urlpatterns = [
     ),
     path(
         "attempts/<int:attempt_id>/error/", learner.AttemptErrorApi.as_view(), name="attempt-error"
+    ),
+    path(
+        "attempts/<int:attempt_id>/resume/", staff.AttemptResumeApi.as_view(), name="attempt-resume"
     ),
     path(
         "attempts/<int:attempt_id>/answers/<int:question_id>/",

@@ -4,6 +4,7 @@
   "use strict";
 
   const SYNC_SECONDS = 30;
+  const LIVENESS_SECONDS = 15;
   const csrfInput = document.querySelector("input[name=csrfmiddlewaretoken]");
   const errorBox = document.getElementById("page-error");
 
@@ -167,7 +168,8 @@
         const attempt = await api(box.dataset.attemptUrl, "GET");
         if (attempt.status !== "started" && attempt.status !== "ready_to_submit") {
           ended = true;
-          window.location.replace(isExam ? box.dataset.endedUrl : window.location.pathname);
+          const timedOut = attempt.status === "timed_out";
+          window.location.replace(isExam && timedOut ? box.dataset.endedUrl : window.location.pathname);
           return;
         }
         remaining = attempt.time_remaining_seconds;
@@ -182,6 +184,20 @@
         toggle.textContent = hidden ? "Show timer" : "Hide timer";
         digits.hidden = hidden;
       });
+    }
+
+    /* Proctored exams: the software says it is alive; silence means it stopped. */
+    const livenessChannel = box.dataset.livenessChannel;
+    if (isExam && livenessChannel && "BroadcastChannel" in window) {
+      let lastAlive = performance.now();
+      new BroadcastChannel(livenessChannel).onmessage = function () { lastAlive = performance.now(); };
+      const check = setInterval(async function () {
+        if (ended || performance.now() - lastAlive < LIVENESS_SECONDS * 1000) return;
+        clearInterval(check);
+        ended = true;
+        try { await api(box.dataset.errorUrl, "POST", { reason: "the proctoring software stopped answering" }); } catch (error) { /* shown after reload */ }
+        window.location.replace(window.location.pathname);
+      }, 1000);
     }
 
     if (!Number.isFinite(remaining)) return;

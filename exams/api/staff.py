@@ -1,0 +1,26 @@
+"""Course staff's and support's API on attempts."""
+
+from django.utils import timezone
+from drf_spectacular.utils import extend_schema
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from exams import services
+from exams.api.common import request_user
+from exams.api.serializers import AttemptOutput
+from exams.learner_selectors import attempt_summary
+from exams.permissions import access_attempt_as_staff
+
+
+class AttemptResumeApi(APIView):
+    """Let a learner whose exam stopped with an error resume with the time that remained."""
+
+    @extend_schema(request=None, responses=AttemptOutput)
+    def post(self, request: Request, attempt_id: int) -> Response:
+        attempt = access_attempt_as_staff(request.user, attempt_id)
+        now = timezone.now()
+        attempt = services.attempt_resume(
+            attempt_id=attempt.pk, actor=request_user(request), now=now
+        )
+        return Response(AttemptOutput(attempt_summary(attempt, now=now)).data)

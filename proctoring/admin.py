@@ -1,0 +1,125 @@
+"""Proctoring in the admin: reviews and deliveries on the attempt page, read-only records, and
+support's hand decisions recorded as reviews."""
+
+from django.contrib import admin
+from django.db.models import Model, QuerySet
+from django.http import HttpRequest
+from django.utils.translation import gettext_lazy as _
+
+from exams.admin.attempts import AttemptAdmin
+from exams.admin.common import acting_user
+from exams.exceptions import DomainError
+from exams.models import Attempt
+from exams.state_machine import AttemptStatus
+from proctoring.models import CallbackDelivery, ProviderExam, ProviderSession, Review
+from proctoring.services import review_decide
+
+
+class ReadOnlyMixin:
+    """Records that are written by the system only."""
+
+    def has_add_permission(self, request: HttpRequest, obj: Model | None = None) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Model | None = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: Model | None = None) -> bool:
+        return False
+
+
+class ReviewInline(ReadOnlyMixin, admin.TabularInline):
+    model = Review
+    fk_name = "attempt"
+    fields = (
+        "reviewed_at",
+        "provider",
+        "verdict",
+        "result",
+        "flags",
+        "comments",
+        "is_applied",
+        "not_applied_reason",
+        "decided_by",
+        "emailed_at",
+    )
+    readonly_fields = fields
+    extra = 0
+    verbose_name_plural = _("Reviews (newest first)")
+
+
+class ProctoredAttemptAdmin(AttemptAdmin):
+    """The attempt page with its reviews; hand decisions are recorded as reviews."""
+
+    inlines = (*AttemptAdmin.inlines, ReviewInline)  # type: ignore[assignment]
+
+    def _settle_reviews(
+        self, request: HttpRequest, queryset: QuerySet[Attempt], result: AttemptStatus
+    ) -> None:
+        actor = acting_user(request)
+        for attempt in queryset.select_related("learner"):
+            try:
+                review_decide(
+                    attempt_id=attempt.pk,
+                    result=result,
+                    comments="decided by support staff",
+                    actor=actor,
+                )
+            except DomainError as error:
+                self._warn(request, attempt, error.message)
+                continue
+            self._done(
+                request,
+                attempt,
+                _("review result %(result)s recorded.") % {"result": AttemptStatus(result).label},
+            )
+
+
+admin.site.unregister(Attempt)
+admin.site.register(Attempt, ProctoredAttemptAdmin)
+
+
+@admin.register(Review)
+class ReviewAdmin(ReadOnlyMixin, admin.ModelAdmin):
+    list_display = (
+        "attempt_code",
+        "provider",
+        "verdict",
+        "result",
+        "is_applied",
+        "not_applied_reason",
+        "reviewed_at",
+        "received_at",
+    )
+    list_filter = ("provider", "result", "is_applied")
+    search_fields = ("attempt_code",)
+    date_hierarchy = "received_at"
+
+
+@admin.register(CallbackDelivery)
+class CallbackDeliveryAdmin(ReadOnlyMixin, admin.ModelAdmin):
+    list_display = (
+        "received_at",
+        "provider",
+        "delivery_id",
+        "event",
+        "attempt_code",
+        "status",
+        "outcome",
+    )
+    list_filter = ("provider", "status", "event", "outcome")
+    search_fields = ("attempt_code", "delivery_id")
+    date_hierarchy = "received_at"
+
+
+@admin.register(ProviderSession)
+class ProviderSessionAdmin(ReadOnlyMixin, admin.ModelAdmin):
+    list_display = ("attempt_code", "provider", "external_id", "opened_at", "last_heartbeat_at")
+    list_filter = ("provider",)
+    search_fields = ("attempt_code", "external_id")
+
+
+@admin.register(ProviderExam)
+class ProviderExamAdmin(ReadOnlyMixin, admin.ModelAdmin):
+    list_display = ("exam", "provider", "external_id", "registered_at")
+    list_filter = ("provider",)

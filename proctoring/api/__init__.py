@@ -1,0 +1,1 @@
+"""The proctoring REST API: the providers' callback endpoint and staff's resume."""

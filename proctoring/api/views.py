@@ -1,0 +1,66 @@
+"""Provider callbacks: authenticated by signature, stored raw, answered at once."""
+
+from django.conf import settings
+from drf_spectacular.utils import extend_schema, inline_serializer
+from rest_framework import serializers
+from rest_framework.permissions import AllowAny
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from proctoring.exceptions import CallbackRejected
+from proctoring.services import callback_receive
+
+AUTH_FAILURES = {
+    "missing_signature",
+    "bad_signature",
+    "stale_timestamp",
+    "bad_timestamp",
+    "bad_token",
+    "not_configured",
+}
+
+
+class CallbackApi(APIView):
+    """Receive one callback from a provider (HMAC over timestamp + body, or a bearer token)."""
+
+    authentication_classes: list[type] = []
+    permission_classes = [AllowAny]
+
+    @extend_schema(
+        request={"application/json": {"type": "object"}},
+        responses={
+            202: inline_serializer(
+                "CallbackAccepted",
+                {
+                    "delivery_id": serializers.CharField(),
+                    "status": serializers.CharField(),
+                    "duplicate": serializers.BooleanField(),
+                },
+            )
+        },
+    )
+    def post(self, request: Request, provider: str) -> Response:
+        body = request.body
+        if len(body) > settings.PROCTORING_CALLBACK_MAX_BYTES:
+            return Response(
+                {"code": "payload_too_large", "message": "The body is too large.", "extra": {}},
+                status=413,
+            )
+        headers = {k.lower(): v for k, v in request.headers.items()}
+        try:
+            delivery, is_new = callback_receive(provider_name=provider, headers=headers, body=body)
+        except CallbackRejected as rejection:
+            status = 401 if rejection.code in AUTH_FAILURES else 400
+            return Response(
+                {"code": rejection.code, "message": rejection.message, "extra": {}},
+                status=status,
+            )
+        return Response(
+            {
+                "delivery_id": delivery.delivery_id,
+                "status": delivery.status,
+                "duplicate": not is_new,
+            },
+            status=202,
+        )

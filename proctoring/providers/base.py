@@ -1,0 +1,180 @@
+"""The one interface every proctoring provider implements, with typed inputs and outputs."""
+
+import json
+from abc import ABC, abstractmethod
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+from django.utils.dateparse import parse_datetime
+
+from proctoring import signing
+from proctoring.exceptions import CallbackRejected
+
+# What a vendor's verdict means for the attempt. Suspicious-only flags can still pass
+# ("flagged_ok"): the seeds allow a Satisfactory result with flags that do not affect integrity.
+DEFAULT_VERDICTS: Mapping[str, str] = {
+    "passed": "verified",
+    "clean": "verified",
+    "flagged_ok": "verified",
+    "violation": "rejected",
+    "failed": "rejected",
+    "suspicious": "second_review_required",
+    "second_review": "second_review_required",
+    "not_reviewed": "error",
+    "error": "error",
+}
+
+EVENTS = frozenset({"ready", "started", "heartbeat", "session_submitted", "error", "review"})
+
+
+@dataclass(frozen=True)
+class ExamRegistration:
+    exam_id: int
+    name: str
+    time_limit_minutes: int
+    review_rules: str
+    is_practice: bool
+
+
+@dataclass(frozen=True)
+class SessionRequest:
+    """What a provider gets when a session opens: enough for its reviewers, no more."""
+
+    attempt_code: str
+    exam_external_id: str
+    learner_ref: str  # an opaque id, not the username
+    learner_name: str
+    allowed_seconds: int
+    review_rules: str
+    review_exceptions: tuple[str, ...]
+    is_practice: bool
+    callback_url: str
+
+
+@dataclass(frozen=True)
+class SessionOpened:
+    external_id: str
+    software_url: str = ""
+
+
+@dataclass(frozen=True)
+class SetupStep:
+    title: str
+    description: str
+
+
+@dataclass(frozen=True)
+class LearnerUi:
+    """What the learner's pages show and do for this provider."""
+
+    steps: tuple[SetupStep, ...] = ()
+    software_url: str = ""
+    # A BroadcastChannel name on which the software says it is alive; empty: no liveness check.
+    liveness_channel: str = ""
+
+
+@dataclass(frozen=True)
+class CallbackEvent:
+    delivery_id: str
+    event: str
+    attempt_code: str
+    occurred_at: datetime
+    verdict: str = ""
+    flags: tuple[str, ...] = ()
+    comments: str = ""
+    reason: str = ""
+    extra: Mapping[str, Any] = field(default_factory=dict)
+
+
+class ProctoringProvider(ABC):
+    """A proctoring service. Configured in settings.PROCTORING_PROVIDERS by name."""
+
+    name: str
+    uses_proctoring = True
+
+    def __init__(self, name: str, options: Mapping[str, Any]) -> None:
+        self.name = name
+        self.options = options
+        self.verdicts: Mapping[str, str] = {**DEFAULT_VERDICTS, **options.get("VERDICTS", {})}
+
+    @abstractmethod
+    def register_exam(self, exam: ExamRegistration) -> str:
+        """Register or update an exam with the provider; return the provider's exam id."""
+
+    @abstractmethod
+    def open_session(self, request: SessionRequest) -> SessionOpened:
+        """Open a proctoring session for an attempt."""
+
+    @abstractmethod
+    def learner_ui(self, attempt_code: str) -> LearnerUi:
+        """Setup steps and links for the learner."""
+
+    def notify(self, *, external_id: str, attempt_code: str, event: str) -> None:  # noqa: B027
+        """Tell the provider the exam started or stopped. Default: nothing to tell."""
+
+    def verify_callback(self, headers: Mapping[str, str], body: bytes, now: datetime) -> None:
+        """Raise CallbackRejected unless the delivery is authentic and fresh."""
+        secret = str(self.options.get("SECRET", ""))
+        token = str(self.options.get("TOKEN", ""))
+        authorization = headers.get("authorization", "")
+        if token and authorization.startswith("Bearer "):
+            signing.check_token(authorization.removeprefix("Bearer ").strip(), token)
+            return
+        signing.verify(
+            secret=secret,
+            timestamp=headers.get("x-proctoring-timestamp", ""),
+            signature=headers.get("x-proctoring-signature", ""),
+            body=body,
+            now=now,
+        )
+
+    def parse_callback(self, body: bytes) -> CallbackEvent:
+        """Turn a callback body (the generic JSON format) into a typed event."""
+        try:
+            data = json.loads(body)
+        except (ValueError, UnicodeDecodeError):
+            raise CallbackRejected("malformed_body", "The body is not JSON.") from None
+        if not isinstance(data, dict):
+            raise CallbackRejected("malformed_body", "The body must be a JSON object.")
+        delivery_id = data.get("delivery_id")
+        event = data.get("event")
+        code = data.get("attempt_code")
+        occurred = (
+            parse_datetime(str(data.get("occurred_at", ""))) if data.get("occurred_at") else None
+        )
+        if not isinstance(delivery_id, str) or not 0 < len(delivery_id) <= 128:
+            raise CallbackRejected(
+                "malformed_body", "delivery_id must be a string of 1-128 characters."
+            )
+        if event not in EVENTS:
+            raise CallbackRejected("malformed_body", f"event must be one of {sorted(EVENTS)}.")
+        if not isinstance(code, str) or not 0 < len(code) <= 64:
+            raise CallbackRejected("malformed_body", "attempt_code must be a string.")
+        if occurred is None or occurred.tzinfo is None:
+            raise CallbackRejected(
+                "malformed_body", "occurred_at must be an ISO 8601 time with offset."
+            )
+        review = data.get("review") or {}
+        if not isinstance(review, dict):
+            raise CallbackRejected("malformed_body", "review must be an object.")
+        verdict = str(review.get("verdict", ""))
+        if event == "review" and verdict not in self.verdicts:
+            raise CallbackRejected("unknown_verdict", f"Unknown verdict '{verdict}'.")
+        flags = review.get("flags") or []
+        if not isinstance(flags, list):
+            raise CallbackRejected("malformed_body", "review.flags must be a list.")
+        return CallbackEvent(
+            delivery_id=delivery_id,
+            event=event,
+            attempt_code=code,
+            occurred_at=occurred,
+            verdict=verdict,
+            flags=tuple(str(f)[:200] for f in flags[:50]),
+            comments=str(review.get("comments", ""))[:5000],
+            reason=str(data.get("reason", ""))[:300],
+        )
+
+    def map_verdict(self, verdict: str) -> str:
+        return self.verdicts[verdict]

@@ -1,0 +1,24 @@
+"""Reactions to the exams app's events (sent after commit): open and notify sessions."""
+
+from typing import Any
+
+from exams.state_machine import AttemptStatus
+
+S = AttemptStatus
+NOTIFY_ON = {
+    S.STARTED: "started",
+    S.COMPLETED: "stopped",
+    S.TIMED_OUT: "stopped",
+    S.ERROR: "stopped",
+}
+
+
+def on_attempt_status_changed(sender: Any, *, attempt_id: int, to_status: str, **_: Any) -> None:
+    """Open the provider session when setup begins; tell the provider when the exam starts or
+    stops. Provider calls run in Celery tasks, never in the learner's request."""
+    from proctoring.tasks import session_notify_task, session_open_task
+
+    if to_status == S.DOWNLOAD_SOFTWARE_CLICKED:
+        session_open_task.delay(attempt_id)
+    elif to_status in NOTIFY_ON:
+        session_notify_task.delay(attempt_id, NOTIFY_ON[S(to_status)])

@@ -1,0 +1,167 @@
+"""The callbacks inbox: store every delivery raw first, then apply it once, in order."""
+
+from collections.abc import Mapping
+from datetime import datetime
+from functools import partial
+
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from exams import services as exam_services
+from exams.exceptions import DomainError
+from exams.models import Attempt, AuditAction, AuditLogEntry
+from proctoring.exceptions import CallbackRejected
+from proctoring.models import CallbackDelivery, DeliveryStatus, ProviderSession
+from proctoring.providers import get_provider
+from proctoring.providers.base import CallbackEvent, ProctoringProvider
+from proctoring.services.reviews import review_record
+
+KEPT_HEADERS = ("x-proctoring-timestamp", "x-proctoring-signature", "content-type")
+
+
+def callback_receive(
+    *, provider_name: str, headers: Mapping[str, str], body: bytes, now: datetime | None = None
+) -> tuple[CallbackDelivery, bool]:
+    """Authenticate and store one delivery; queue it for processing after commit.
+
+    Returns (delivery, is_new). A redelivery (same provider and delivery id) returns the first
+    delivery and changes nothing. A rejected delivery is stored with its reason, then
+    CallbackRejected is raised.
+    """
+    now = now or timezone.now()
+    provider = get_provider(provider_name)
+    text = body.decode("utf-8", errors="replace")
+    kept = {k: v[:200] for k, v in headers.items() if k in KEPT_HEADERS}
+    if "authorization" in headers:
+        kept["authorization"] = "Bearer [redacted]"
+    try:
+        provider.verify_callback(headers, body, now)
+        event = provider.parse_callback(body)
+    except CallbackRejected as rejection:
+        CallbackDelivery.objects.create(
+            provider=provider_name,
+            received_at=now,
+            headers=kept,
+            body=text[:100_000],
+            status=DeliveryStatus.REJECTED,
+            outcome=rejection.code,
+            detail=rejection.message,
+            processed_at=now,
+        )
+        raise
+    existing = (
+        CallbackDelivery.objects.filter(provider=provider_name, delivery_id=event.delivery_id)
+        .exclude(status=DeliveryStatus.REJECTED)
+        .first()
+    )
+    if existing is not None:
+        return existing, False
+    try:
+        with transaction.atomic():
+            delivery = CallbackDelivery.objects.create(
+                provider=provider_name,
+                delivery_id=event.delivery_id,
+                received_at=now,
+                headers=kept,
+                body=text,
+                attempt_code=event.attempt_code,
+                event=event.event,
+            )
+    except IntegrityError:  # the same delivery, racing
+        return CallbackDelivery.objects.get(
+            provider=provider_name,
+            delivery_id=event.delivery_id,
+            status__in=[s for s in DeliveryStatus.values if s != DeliveryStatus.REJECTED],
+        ), False
+    from proctoring.tasks import callback_process_task
+
+    transaction.on_commit(partial(callback_process_task.delay, delivery.pk))
+    return delivery, True
+
+
+def callback_process(*, delivery_id: int, now: datetime | None = None) -> CallbackDelivery:
+    """Apply a stored delivery to its attempt, once.
+
+    Safe to run twice: only a delivery still `received` is processed. A delivery that cannot
+    apply (unknown or cleared attempt, a move the attempt cannot make) is kept as `ignored`
+    with a code saying why.
+    """
+    now = now or timezone.now()
+    with transaction.atomic():
+        delivery = CallbackDelivery.objects.select_for_update().get(pk=delivery_id)
+        if delivery.status != DeliveryStatus.RECEIVED:
+            return delivery
+        provider = get_provider(delivery.provider)
+        event = provider.parse_callback(delivery.body.encode())
+        attempt = Attempt.objects.filter(attempt_code=event.attempt_code).first()
+        if attempt is None:
+            outcome = _missing_attempt_outcome(event.attempt_code)
+            if event.event == "review":
+                review_record(
+                    event=event,
+                    provider=provider,
+                    attempt=None,
+                    delivery=delivery,
+                    now=now,
+                    not_applied_reason=outcome,
+                )
+            return _finish(delivery, DeliveryStatus.IGNORED, outcome, now)
+        try:
+            outcome = _apply(event, attempt, provider, delivery, now)
+        except DomainError as error:
+            return _finish(delivery, DeliveryStatus.IGNORED, error.code, now, error.message)
+        status = DeliveryStatus.APPLIED if outcome == "applied" else DeliveryStatus.IGNORED
+        return _finish(delivery, status, outcome, now)
+
+
+def _missing_attempt_outcome(attempt_code: str) -> str:
+    cleared = AuditLogEntry.objects.filter(
+        action=AuditAction.ATTEMPT_CLEARED, details__attempt_code=attempt_code
+    )
+    return "attempt_cleared" if cleared.exists() else "unknown_attempt"
+
+
+def _apply(
+    event: CallbackEvent,
+    attempt: Attempt,
+    provider: ProctoringProvider,
+    delivery: CallbackDelivery,
+    now: datetime,
+) -> str:
+    reason = f"{delivery.provider}: {event.event}"
+    if event.event == "ready":
+        exam_services.attempt_mark_ready(attempt_id=attempt.pk, now=now)
+    elif event.event == "session_submitted":
+        exam_services.attempt_session_submitted(attempt_id=attempt.pk, now=now)
+    elif event.event == "error":
+        exam_services.attempt_error(
+            attempt_id=attempt.pk,
+            actor=None,
+            now=now,
+            reason=f"{reason}: {event.reason or 'software error'}",
+        )
+    elif event.event == "heartbeat":
+        ProviderSession.objects.filter(attempt_code=attempt.attempt_code).update(
+            last_heartbeat_at=event.occurred_at
+        )
+    elif event.event == "review":
+        review = review_record(
+            event=event,
+            provider=provider,
+            attempt=attempt,
+            delivery=delivery,
+            now=now,
+        )
+        return "applied" if review.is_applied else review.not_applied_reason
+    return "applied"
+
+
+def _finish(
+    delivery: CallbackDelivery, status: str, outcome: str, now: datetime, detail: str = ""
+) -> CallbackDelivery:
+    delivery.status = status
+    delivery.outcome = outcome
+    delivery.detail = detail
+    delivery.processed_at = now
+    delivery.save(update_fields=["status", "outcome", "detail", "processed_at"])
+    return delivery

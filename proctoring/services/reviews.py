@@ -1,0 +1,125 @@
+"""Reviews: record every result, apply only the newest, tell the learner."""
+
+from datetime import datetime
+from functools import partial
+from typing import TYPE_CHECKING
+
+from django.db import transaction
+from django.utils import timezone
+
+from exams import services as exam_services
+from exams.exceptions import Conflict, DomainError, InvalidInput, NotFound
+from exams.models import Attempt
+from exams.selectors import attempt_get_locked
+from exams.state_machine import AttemptStatus
+from proctoring.models import CallbackDelivery, Review
+from proctoring.providers.base import CallbackEvent, ProctoringProvider
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import User
+
+EMAILED_RESULTS = frozenset({AttemptStatus.VERIFIED, AttemptStatus.REJECTED})
+# Attempts whose review support staff may settle by hand.
+HAND_REVIEW_STATUSES = frozenset({AttemptStatus.SECOND_REVIEW_REQUIRED, AttemptStatus.ERROR})
+
+
+def review_record(
+    *,
+    event: CallbackEvent,
+    provider: ProctoringProvider,
+    attempt: Attempt | None,
+    delivery: CallbackDelivery | None,
+    now: datetime,
+    not_applied_reason: str = "",
+) -> Review:
+    """Store a delivered review and apply it unless a newer review was already applied.
+
+    Runs inside the caller's transaction. A review for a missing attempt is kept, not applied.
+    """
+    review = Review.objects.create(
+        attempt=attempt,
+        attempt_code=event.attempt_code,
+        provider=provider.name,
+        delivery=delivery,
+        verdict=event.verdict,
+        result=provider.map_verdict(event.verdict),
+        flags=list(event.flags),
+        comments=event.comments,
+        reviewed_at=event.occurred_at,
+        received_at=now,
+        not_applied_reason=not_applied_reason,
+    )
+    if attempt is None:
+        return review
+    _apply(review, attempt, actor=None, now=now)
+    return review
+
+
+def _apply(review: Review, attempt: Attempt, *, actor: "User | None", now: datetime) -> None:
+    newer = (
+        Review.objects.filter(attempt=attempt, is_applied=True, reviewed_at__gt=review.reviewed_at)
+        .exclude(pk=review.pk)
+        .exists()
+    )
+    if newer:
+        review.not_applied_reason = "stale_review"
+        review.save(update_fields=["not_applied_reason"])
+        return
+    try:
+        with transaction.atomic():
+            before = Attempt.objects.only("status").get(pk=attempt.pk).status
+            updated = exam_services.attempt_review_result(
+                attempt_id=attempt.pk,
+                result=AttemptStatus(review.result),
+                actor=actor,
+                now=now,
+                reason=f"review {review.verdict} ({review.provider})",
+            )
+    except DomainError as error:
+        review.not_applied_reason = error.code
+        review.save(update_fields=["not_applied_reason"])
+        return
+    review.is_applied = True
+    review.save(update_fields=["is_applied"])
+    if (
+        updated.status != before
+        and updated.status in EMAILED_RESULTS
+        and not updated.is_sample_attempt
+    ):
+        from proctoring.tasks import review_email_task
+
+        transaction.on_commit(partial(review_email_task.delay, review.pk))
+
+
+@transaction.atomic
+def review_decide(
+    *, attempt_id: int, result: str, comments: str, actor: "User", now: datetime | None = None
+) -> Review:
+    """Support staff settle a review by hand (second review, provider error)."""
+    now = now or timezone.now()
+    if result not in (AttemptStatus.VERIFIED, AttemptStatus.REJECTED):
+        raise InvalidInput("Decide Satisfactory or Unsatisfactory.", field="result")
+    try:
+        attempt = attempt_get_locked(attempt_id=attempt_id)
+    except Attempt.DoesNotExist:
+        raise NotFound("This attempt no longer exists.") from None
+    if attempt.status not in HAND_REVIEW_STATUSES:
+        raise Conflict(
+            "Only attempts waiting for a second review or in error can be marked by hand "
+            f"(this one is {attempt.get_status_display()})."
+        )
+    review = Review.objects.create(
+        attempt=attempt,
+        attempt_code=attempt.attempt_code,
+        provider="support",
+        verdict="support_decision",
+        result=result,
+        comments=comments,
+        reviewed_at=now,
+        received_at=now,
+        decided_by=actor,
+    )
+    _apply(review, attempt, actor=actor, now=now)
+    if not review.is_applied:
+        raise Conflict(f"The decision could not be applied ({review.not_applied_reason}).")
+    return review

@@ -1,0 +1,54 @@
+"""The simulated vendor's server side: sends signed callbacks over HTTP, exactly as a real
+vendor would, to the app's callback endpoint."""
+
+import json
+import urllib.error
+import urllib.request
+import uuid
+from typing import Any
+
+from django.conf import settings
+from django.urls import reverse
+from django.utils import timezone
+
+from proctoring import signing
+from proctoring.exceptions import ProviderUnavailable
+from proctoring.providers import get_provider
+
+PROVIDER = "simulated"
+
+
+def callback_url(base_url: str) -> str:
+    configured = getattr(settings, "SIMULATED_PROVIDER_CALLBACK_BASE_URL", "")
+    return (configured or base_url).rstrip("/") + reverse(
+        "proctoring-api:callback", args=[PROVIDER]
+    )
+
+
+def send(*, base_url: str, attempt_code: str, event: str, **fields: Any) -> dict[str, Any]:
+    """POST one signed callback; return the app's JSON answer. Raises ProviderUnavailable."""
+    now = timezone.now()
+    payload = {
+        "delivery_id": uuid.uuid4().hex,
+        "event": event,
+        "attempt_code": attempt_code,
+        "occurred_at": now.isoformat(),
+        **fields,
+    }
+    body = json.dumps(payload).encode()
+    secret = str(get_provider(PROVIDER).options.get("SECRET", ""))
+    headers = {
+        "Content-Type": "application/json",
+        **signing.signed_headers(secret=secret, body=body, now=now),
+    }
+    request = urllib.request.Request(
+        callback_url(base_url), data=body, headers=headers, method="POST"
+    )
+    try:
+        with urllib.request.urlopen(request, timeout=10) as response:
+            answer: dict[str, Any] = json.loads(response.read() or b"{}")
+            return answer
+    except urllib.error.HTTPError as error:
+        raise ProviderUnavailable(f"callback refused: HTTP {error.code}") from None
+    except (urllib.error.URLError, TimeoutError, OSError) as error:
+        raise ProviderUnavailable(f"callback failed: {error}") from None

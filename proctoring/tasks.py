@@ -1,0 +1,101 @@
+"""Celery tasks of the proctoring app. Each takes ids and is safe to run twice."""
+
+from datetime import timedelta
+
+from celery import shared_task
+from django.core.mail import send_mail
+from django.template.loader import render_to_string
+from django.utils import timezone
+
+from proctoring.exceptions import ProviderUnavailable
+
+PENDING_BATCH = 200
+
+
+@shared_task(name="proctoring.callback_process", acks_late=True, ignore_result=True)
+def callback_process_task(delivery_id: int) -> None:
+    """Apply one stored callback delivery (no-op once processed)."""
+    from proctoring.services import callback_process
+
+    callback_process(delivery_id=delivery_id)
+
+
+@shared_task(name="proctoring.callbacks_process_pending", ignore_result=True)
+def callbacks_process_pending_task() -> int:
+    """Beat entry: process deliveries that were stored but never processed (worker down)."""
+    from proctoring.models import CallbackDelivery, DeliveryStatus
+    from proctoring.services import callback_process
+
+    cutoff = timezone.now() - timedelta(minutes=1)
+    ids = list(
+        CallbackDelivery.objects.filter(status=DeliveryStatus.RECEIVED, received_at__lt=cutoff)
+        .order_by("received_at")
+        .values_list("id", flat=True)[:PENDING_BATCH]
+    )
+    for delivery_id in ids:
+        callback_process(delivery_id=delivery_id)
+    return len(ids)
+
+
+@shared_task(
+    name="proctoring.session_open",
+    bind=True,
+    acks_late=True,
+    ignore_result=True,
+    autoretry_for=(ProviderUnavailable,),
+    retry_backoff=5,
+    max_retries=5,
+)
+def session_open_task(self: object, attempt_id: int) -> None:
+    """Open the provider session for an attempt (idempotent; retried if the vendor is down)."""
+    from proctoring.services import session_open
+
+    session_open(attempt_id=attempt_id)
+
+
+@shared_task(
+    name="proctoring.session_notify",
+    acks_late=True,
+    ignore_result=True,
+    autoretry_for=(ProviderUnavailable,),
+    retry_backoff=5,
+    max_retries=5,
+)
+def session_notify_task(attempt_id: int, event: str) -> None:
+    """Tell the provider the exam started or stopped."""
+    from proctoring.services import session_notify
+
+    session_notify(attempt_id=attempt_id, event=event)
+
+
+@shared_task(name="proctoring.review_email", acks_late=True, ignore_result=True)
+def review_email_task(review_id: int) -> None:
+    """E-mail the learner that their proctoring review result arrived (once per review)."""
+    from django.db import transaction
+
+    from proctoring.models import Review
+
+    with transaction.atomic():
+        review = (
+            Review.objects.select_for_update()
+            .select_related("attempt__learner", "attempt__exam__course")
+            .filter(pk=review_id, emailed_at__isnull=True, attempt__isnull=False)
+            .first()
+        )
+        if review is None or review.attempt is None:
+            return
+        attempt = review.attempt
+        context = {
+            "attempt": attempt,
+            "exam": attempt.exam,
+            "review": review,
+            "learner": attempt.learner,
+        }
+        send_mail(
+            subject=render_to_string("proctoring/email/review_subject.txt", context).strip(),
+            message=render_to_string("proctoring/email/review_body.txt", context),
+            from_email=None,
+            recipient_list=[attempt.learner.email],
+        )
+        review.emailed_at = timezone.now()
+        review.save(update_fields=["emailed_at"])
