@@ -238,8 +238,8 @@ class AttemptAdmin(admin.ModelAdmin):
                 self._warn(request, attempt, error.message)
                 continue
             if attempt.status != S.ERROR:
-                # The service returns an attempt that needs no resume unchanged.
-                self._warn(request, attempt, _("it was not stopped by an error; nothing changed."))
+                # The service returns an attempt it already resumed unchanged.
+                self._warn(request, attempt, _("it was already resumed; nothing changed."))
                 continue
             self._done(
                 request,

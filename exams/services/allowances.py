@@ -3,6 +3,7 @@
 from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal, InvalidOperation
+from enum import Enum
 from typing import Any
 
 from django.contrib.auth import get_user_model
@@ -15,6 +16,15 @@ from exams.models import Allowance, AllowanceKind, AuditAction, Course, Exam, Ex
 from exams.models.allowances import MAX_ADDITIONAL_MINUTES, MAX_MULTIPLIER
 from exams.selectors import allowances_effective, attempt_get_locked, attempts_running_for
 from exams.services.history import Actor, audit, record_deadline_change
+
+
+class Keep(Enum):
+    """Marks an argument left out: the stored value stays."""
+
+    KEEP = "keep"
+
+
+KEEP = Keep.KEEP
 
 TIME_KINDS = frozenset({AllowanceKind.ADDITIONAL_MINUTES, AllowanceKind.TIME_MULTIPLIER})
 
@@ -159,26 +169,32 @@ def allowance_update(
     *,
     allowance_id: int,
     value: Any,
-    reason: str | None = None,
-    expires_at: datetime | None = None,
+    reason: str | Keep = KEEP,
+    expires_at: datetime | Keep | None = KEEP,
     actor: Actor,
     now: datetime | None = None,
 ) -> Allowance:
-    """Change an allowance's value, reason or expiry. More time reaches a running attempt;
-    less time never shortens one."""
+    """Change an allowance's value, and its reason or expiry when given (`None` clears the
+    expiry; leaving an argument out keeps it). More time reaches a running attempt; less time
+    never shortens one."""
     now = now or timezone.now()
     allowance = _allowance_locked(allowance_id)
     cleaned = clean_value(allowance.kind, value)
+    if isinstance(expires_at, datetime) and expires_at <= now:
+        raise InvalidInput("The expiry must be in the future.", field="expires_at")
     before = _details(allowance)
     allowance.minutes, allowance.multiplier, allowance.text = (
         cleaned.minutes,
         cleaned.multiplier,
         cleaned.text,
     )
-    if reason is not None:
+    if not isinstance(reason, Keep):
         allowance.reason = reason.strip()
-    allowance.expires_at = expires_at
-    allowance.save()
+    if not isinstance(expires_at, Keep):
+        allowance.expires_at = expires_at
+    allowance.save(
+        update_fields=["minutes", "multiplier", "text", "reason", "expires_at", "modified"]
+    )
     audit(
         action=AuditAction.ALLOWANCE_CHANGED,
         actor=actor,

@@ -24,7 +24,7 @@ from exams.exceptions import (
     ProctoringDisabled,
     VerifiedTrackRequired,
 )
-from exams.models import Attempt, Exam, ExamType
+from exams.models import Attempt, AttemptTransition, Exam, ExamType, TransitionKind
 from exams.selectors import allowances_effective, attempt_get_locked
 from exams.services.answers import attempt_grade
 from exams.services.history import Actor, record_created, transition
@@ -46,6 +46,17 @@ def _locked(attempt_id: int) -> Attempt:
 def _is_timed(attempt: Attempt) -> bool:
     """An open exam (proctored exam taken without proctoring) has no clock."""
     return attempt.exam.exam_type != ExamType.PROCTORED or attempt.taking_as_proctored
+
+
+def _entitled_seconds(attempt: Attempt, now: datetime) -> int:
+    """The learner's allowed time for this exam now: time allotted and allowances."""
+    exam = attempt.exam
+    extra = allowances_effective(learner_id=attempt.learner_id, exam=exam, now=now)
+    return timing.allowed_seconds(
+        time_limit_minutes=exam.time_limit_minutes or 0,
+        additional_minutes=extra.additional_minutes,
+        multiplier=extra.multiplier,
+    )
 
 
 def _choose_flags(exam: Exam, learner: "User", proctored: bool | None) -> tuple[bool, bool]:
@@ -202,16 +213,15 @@ def attempt_start(*, attempt_id: int, actor: Actor, now: datetime | None = None)
         raise IllegalTransition(current=attempt.status, target=S.STARTED)
     fields = ["status", "modified", "deadline_at", "cut_by_due_date", "paused_remaining_seconds"]
     if _is_timed(attempt):
+        entitled = _entitled_seconds(attempt, now)
         if attempt.paused_remaining_seconds is not None:
-            seconds = attempt.paused_remaining_seconds
+            # Resuming: the time that remained, plus any time granted while it was stopped.
+            gained = max(0, entitled - (attempt.allowed_seconds or 0))
+            seconds = attempt.paused_remaining_seconds + gained
         else:
-            extra = allowances_effective(learner_id=attempt.learner_id, exam=exam, now=now)
-            seconds = timing.allowed_seconds(
-                time_limit_minutes=exam.time_limit_minutes or 0,
-                additional_minutes=extra.additional_minutes,
-                multiplier=extra.multiplier,
-            )
-            attempt.allowed_seconds = seconds
+            seconds = entitled
+        if entitled != attempt.allowed_seconds:
+            attempt.allowed_seconds = max(entitled, attempt.allowed_seconds or 0)
             fields.append("allowed_seconds")
         end = timing.deadline(start=now, seconds=seconds, due_at=exam.due_at)
         if end.at <= now:
@@ -365,9 +375,7 @@ def attempt_resume(*, attempt_id: int, actor: Actor, now: datetime | None = None
     """
     now = now or timezone.now()
     attempt = _locked(attempt_id)
-    if attempt.status in (S.READY_TO_START, S.DOWNLOAD_SOFTWARE_CLICKED) and (
-        attempt.paused_remaining_seconds is not None or attempt.started_at is None
-    ):
+    if _was_just_resumed(attempt):
         return attempt
     if attempt.status != S.ERROR or attempt.completed_at is not None:
         raise NotResumable()
@@ -375,6 +383,19 @@ def attempt_resume(*, attempt_id: int, actor: Actor, now: datetime | None = None
     transition(attempt, to=target, actor=actor, at=now, reason="resumed by staff")
     attempt.save(update_fields=["status", "modified"])
     return attempt
+
+
+def _was_just_resumed(attempt: Attempt) -> bool:
+    """True if the attempt's last move was a staff resume (so a repeated resume is a no-op)."""
+    if attempt.status not in (S.READY_TO_START, S.DOWNLOAD_SOFTWARE_CLICKED):
+        return False
+    last = (
+        AttemptTransition.objects.filter(attempt=attempt, kind=TransitionKind.STATUS)
+        .order_by("-at", "-id")
+        .values_list("from_status", "to_status")
+        .first()
+    )
+    return last == (S.ERROR, attempt.status)
 
 
 @transaction.atomic
@@ -412,6 +433,14 @@ def attempt_review_result(
     attempt = _locked(attempt_id)
     if attempt.status == result:
         return attempt
+    if attempt.status == S.ERROR and attempt.completed_at is None and result != S.ERROR:
+        # The learner never finished: there is nothing graded to review.
+        raise IllegalTransition(
+            current=attempt.status,
+            target=result,
+            message="This attempt stopped with an error before the learner finished the exam; "
+            "let the learner resume instead.",
+        )
     if attempt.status in (S.COMPLETED, S.TIMED_OUT) and result != S.ERROR:
         transition(attempt, to=S.SUBMITTED, actor=actor, at=now, reason="review received")
     transition(attempt, to=result, actor=actor, at=now, reason=reason or "review received")

@@ -339,7 +339,7 @@ def test_resume_warns_about_a_learner_still_in_setup_and_changes_nothing(
     assert _messages(response) == [
         (
             "warning",
-            f"Attempt {attempt.attempt_code} of learner: it was not stopped by an error; "
-            "nothing changed.",
+            f"Attempt {attempt.attempt_code} of learner: Only an attempt that stopped with an "
+            "error before it ended can be resumed.",
         )
     ]
