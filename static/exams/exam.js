@@ -4,6 +4,9 @@
   "use strict";
 
   const SYNC_SECONDS = 30;
+  // The server floors the seconds it reports, so the local 00:00 can come up to a second before
+  // the real deadline; a submit sent then would end the exam as "completed", not "timed out".
+  const END_MARGIN_SECONDS = 1;
   const LIVENESS_SECONDS = 15;
   const csrfInput = document.querySelector("input[name=csrfmiddlewaretoken]");
   const errorBox = document.getElementById("page-error");
@@ -160,7 +163,7 @@
       const left = secondsLeft();
       digits.textContent = hhmmss(left);
       warnings(left);
-      if (left <= 0) end();
+      if (left <= -END_MARGIN_SECONDS) end();
     }
 
     async function sync() {
