@@ -154,9 +154,10 @@
     async function end() {
       if (ended) return;
       ended = true;
-      if (!isExam) { window.location.reload(); return; }
+      // The banner submits too: reloading alone would find the attempt still running (the server
+      // closes it lazily only after the answer grace) and reload again every second.
       try { await api(box.dataset.submitUrl, "POST", {}); } catch (error) { /* the server closes it anyway */ }
-      window.location.replace(box.dataset.endedUrl);
+      window.location.replace(isExam ? box.dataset.endedUrl : window.location.pathname);
     }
 
     function tick() {
