@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
+from django.db.models import Case, Value, When
 from django.utils import timezone
 
 from exams import integrations, timing
@@ -131,9 +132,13 @@ def attempt_create(
 def _existing_attempt(exam: Exam, learner: "User") -> Attempt | None:
     attempts = Attempt.objects.filter(exam=exam, learner=learner)
     if exam.is_practice:
-        live = attempts.filter(status__in=LIVE).first()
-        if live is not None or not attempts.exists():
-            return live
+        # One query, so one snapshot: a racing create may commit between two queries, and
+        # "no live attempt" then "some attempt" would refuse the winner's live attempt.
+        first = attempts.order_by(
+            Case(When(status__in=LIVE, then=Value(0)), default=Value(1))
+        ).first()
+        if first is None or first.status in LIVE:
+            return first
         raise AttemptExists("Use 'try again' to start a new practice attempt.")
     return attempts.first()
 
