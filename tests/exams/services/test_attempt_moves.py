@@ -106,16 +106,13 @@ PROCTORED = {
         noop=frozenset({S.ERROR}),
     ),
     # The arranged `error` attempt stopped while running: it resumes at ready_to_start. An
-    # attempt in setup or ready to start that was never started counts as already resumed.
-    "resume": Spec(
-        moves={S.ERROR: (S.READY_TO_START,)},
-        noop=frozenset({S.DOWNLOAD_SOFTWARE_CLICKED, S.READY_TO_START}),
-        refused_code="not_resumable",
-    ),
+    # attempt in setup or ready to start that did not come from a resume has nothing to resume.
+    "resume": Spec(moves={S.ERROR: (S.READY_TO_START,)}, refused_code="not_resumable"),
     "session_submitted": Spec(
         moves={S.COMPLETED: (S.SUBMITTED,), S.TIMED_OUT: (S.SUBMITTED,)},
         noop=frozenset({S.SUBMITTED, S.SECOND_REVIEW_REQUIRED, S.VERIFIED, S.REJECTED, S.ERROR}),
     ),
+    # The arranged `error` attempt stopped before the learner finished: nothing to review.
     "review_result": Spec(
         moves={
             S.COMPLETED: (S.SUBMITTED, S.VERIFIED),
@@ -123,7 +120,6 @@ PROCTORED = {
             S.SUBMITTED: (S.VERIFIED,),
             S.SECOND_REVIEW_REQUIRED: (S.VERIFIED,),
             S.REJECTED: (S.VERIFIED,),
-            S.ERROR: (S.VERIFIED,),
         },
         noop=frozenset({S.VERIFIED}),
     ),
