@@ -152,6 +152,8 @@ CELERY_BEAT_SCHEDULE = {
         "task": "proctoring.callbacks_process_pending",
         "schedule": 60.0,
     },
+    "recover-report-jobs": {"task": "reports.reports_recover", "schedule": 60.0},
+    "purge-old-reports": {"task": "reports.reports_purge", "schedule": 3600.0},
 }
 
 # Exams
@@ -184,6 +186,12 @@ PROCTORING_CALLBACK_BASE_URL = os.environ.get(
 # The simulated vendor calls back this base URL; empty: the host the learner's browser used.
 SIMULATED_PROVIDER_CALLBACK_BASE_URL = os.environ.get("SIMULATED_PROVIDER_CALLBACK_BASE_URL", "")
 PROCTORING_CALLBACK_MAX_BYTES = 64 * 1024
+
+# Reports
+REPORTS_LINK_MAX_AGE_SECONDS = min(300, int(os.environ.get("REPORTS_LINK_MAX_AGE_SECONDS", "300")))
+# A running report with no sign of life for this long is taken to have lost its worker.
+REPORTS_STALE_SECONDS = int(os.environ.get("REPORTS_STALE_SECONDS", "120"))
+REPORTS_RETENTION_DAYS = int(os.environ.get("REPORTS_RETENTION_DAYS", "30"))
 
 LOGGING = {
     "version": 1,

@@ -13,7 +13,7 @@ from django.utils import timezone
 
 from exams.models import Attempt
 from exams.state_machine import AttemptStatus
-from exams.tasks import attempts_expire_overdue_task
+from settings.celery import app as celery_app
 from tests.factories import AttemptFactory
 from tests.smoke.processes import celery_worker, child_env, wait_until
 
@@ -50,7 +50,8 @@ def test_worker_on_redis_expires_an_overdue_attempt(tmp_path: Path) -> None:
     )
     log = tmp_path / "worker.log"
     with celery_worker("--queues", queue, env=env, log=log) as worker:
-        attempts_expire_overdue_task.apply_async(queue=queue)
+        # send_task, not apply_async: the test settings run .delay() in-process.
+        celery_app.send_task("exams.attempts_expire_overdue", queue=queue)
 
         def timed_out() -> bool:
             status = Attempt.objects.filter(pk=attempt.pk).values_list("status", flat=True)

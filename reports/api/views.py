@@ -1,0 +1,77 @@
+"""Request proctored results reports and list them with fresh download links."""
+
+from datetime import timedelta
+
+from django.conf import settings
+from django.utils import timezone
+from drf_spectacular.utils import extend_schema, extend_schema_serializer
+from rest_framework import serializers
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from exams.api.common import request_user
+from exams.exceptions import NotFound
+from reports import services
+from reports.models import ReportJob
+from reports.permissions import access_course_reports
+from reports.presenters import job_view
+from reports.selectors import jobs_for_course
+
+
+@extend_schema_serializer(component_name="ReportJob")
+class JobOutput(serializers.Serializer):
+    id = serializers.IntegerField()
+    status = serializers.ChoiceField(choices=["queued", "running", "done", "failed"])
+    status_label = serializers.CharField()
+    created_at = serializers.DateTimeField()
+    finished_at = serializers.DateTimeField(allow_null=True)
+    rows_done = serializers.IntegerField()
+    rows_total = serializers.IntegerField(allow_null=True)
+    percent = serializers.IntegerField()
+    file_name = serializers.CharField()
+    error = serializers.CharField()
+    download_url = serializers.CharField(
+        allow_null=True, help_text="Signed for you; expires within 5 minutes."
+    )
+    links_expire_at = serializers.DateTimeField(allow_null=True)
+
+
+def _views(jobs: list[ReportJob], user_id: int) -> list[object]:
+    now = timezone.now()
+    expires = now + timedelta(seconds=settings.REPORTS_LINK_MAX_AGE_SECONDS)
+    return [job_view(job, user_id=user_id, now=now, expires_at=expires) for job in jobs]
+
+
+class ReportListApi(APIView):
+    """The course's reports, newest first, with progress and fresh download links."""
+
+    @extend_schema(responses=JobOutput(many=True))
+    def get(self, request: Request, course_id: str) -> Response:
+        course = access_course_reports(request.user, course_id)
+        user = request_user(request)
+        return Response(JobOutput(_views(jobs_for_course(course), user.pk), many=True).data)
+
+
+class ProctoredResultsReportApi(APIView):
+    """Queue a proctored exam results report; returns at once (202) with the job."""
+
+    @extend_schema(request=None, responses={202: JobOutput})
+    def post(self, request: Request, course_id: str) -> Response:
+        course = access_course_reports(request.user, course_id)
+        user = request_user(request)
+        job = services.report_request(course=course, user=user)
+        return Response(JobOutput(_views([job], user.pk)[0]).data, status=202)
+
+
+class ReportRetryApi(APIView):
+    """Queue a failed report again."""
+
+    @extend_schema(request=None, responses={202: JobOutput})
+    def post(self, request: Request, job_id: int) -> Response:
+        job = ReportJob.objects.select_related("course").filter(pk=job_id).first()
+        if job is None:
+            raise NotFound("No such report.")
+        access_course_reports(request.user, job.course.course_id)
+        job = services.report_retry(job_id=job.pk)
+        return Response(JobOutput(_views([job], request_user(request).pk)[0]).data, status=202)
