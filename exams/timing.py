@@ -75,7 +75,7 @@ def parse_hhmm(value: str) -> int:
     """Parse Time Allotted written as HH:MM into minutes; raise ValueError with a reason."""
     text = (value or "").strip()
     parts = text.split(":")
-    if len(parts) != 2 or not all(p.isdigit() for p in parts):
+    if len(parts) != 2 or not all(p.isdecimal() for p in parts):
         raise ValueError("Enter the time as HH:MM, for example 01:30.")
     hours_text, minutes_text = parts
     if len(minutes_text) != 2:
