@@ -165,6 +165,8 @@ def test_parse_hhmm_accepts_hours_and_two_digit_minutes(text, minutes):
         ("90", "Enter the time as HH:MM, for example 01:30."),
         ("01:30:00", "Enter the time as HH:MM, for example 01:30."),
         ("aa:bb", "Enter the time as HH:MM, for example 01:30."),
+        ("01:3\u00b2", "Enter the time as HH:MM, for example 01:30."),
+        ("\u00b2:30", "Enter the time as HH:MM, for example 01:30."),
     ],
 )
 def test_parse_hhmm_refuses_malformed_or_out_of_range_times(text, reason):
