@@ -53,5 +53,5 @@ seed: venv ## Create the demo course and users (prints their passwords)
 	$(PY) manage.py seed_demo
 
 clean: ## Remove caches and the virtualenv (keeps var/, the local database)
-	rm -rf $(VENV) .mypy_cache .ruff_cache .pytest_cache
+	rm -rf $(VENV) .mypy_cache .ruff_cache .pytest_cache .import_linter_cache
 	find . -name __pycache__ -type d -prune -exec rm -rf {} +
