@@ -211,6 +211,25 @@ def test_extra_time_does_not_reach_finished_or_other_learners_attempts(
     assert AttemptTransition.objects.filter(kind="deadline").count() == 0
 
 
+def test_time_granted_while_an_attempt_is_stopped_by_an_error_reaches_the_resume(
+    course, learner, instructor, grant, now
+):
+    exam = ExamFactory(course=course, proctored=True, time_limit_minutes=60)
+    attempt = services.attempt_create(exam=exam, learner=learner, proctored=True, now=now)
+    services.attempt_setup_begin(attempt_id=attempt.pk, actor=learner, now=now)
+    services.attempt_mark_ready(attempt_id=attempt.pk, now=now)
+    services.attempt_start(attempt_id=attempt.pk, actor=learner, now=now)
+    services.attempt_error(attempt_id=attempt.pk, actor=None, now=now + timedelta(minutes=20))
+
+    grant(MINUTES, 30, exam=exam, at=now + timedelta(minutes=30))
+    services.attempt_resume(attempt_id=attempt.pk, actor=instructor, now=now + timedelta(hours=1))
+    restart = now + timedelta(hours=1, minutes=2)
+    started = services.attempt_start(attempt_id=attempt.pk, actor=learner, now=restart)
+
+    assert started.deadline_at == restart + timedelta(minutes=40 + 30)
+    assert started.allowed_seconds == 5400
+
+
 def test_review_exception_does_not_touch_the_clock(exam, grant, start, now):
     attempt = start(exam)
 

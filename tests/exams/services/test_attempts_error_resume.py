@@ -119,7 +119,17 @@ def test_second_resume_changes_nothing(running, instructor, now):
     assert snapshot(running) == before
 
 
-@pytest.mark.parametrize("status", [S.CREATED, S.STARTED, S.COMPLETED, S.VERIFIED])
+@pytest.mark.parametrize(
+    "status",
+    [
+        S.CREATED,
+        S.DOWNLOAD_SOFTWARE_CLICKED,
+        S.READY_TO_START,
+        S.STARTED,
+        S.COMPLETED,
+        S.VERIFIED,
+    ],
+)
 def test_resume_of_an_attempt_that_did_not_error_is_refused(attempt_in, instructor, now, status):
     attempt = attempt_in(status)
     before = snapshot(attempt)
@@ -218,3 +228,24 @@ def test_error_of_an_unproctored_attempt_is_refused(attempt_in, now):
     )
 
     assert snapshot(attempt) == before
+
+
+def test_a_second_crash_can_be_resumed_again_with_what_remained(running, instructor, now):
+    services.attempt_error(attempt_id=running.pk, actor=None, now=now + timedelta(minutes=20))
+    services.attempt_resume(attempt_id=running.pk, actor=instructor, now=now + timedelta(hours=1))
+    restart = now + timedelta(hours=1, minutes=1)
+    services.attempt_start(attempt_id=running.pk, actor=running.learner, now=restart)
+    services.attempt_error(attempt_id=running.pk, actor=None, now=restart + timedelta(minutes=30))
+
+    services.attempt_resume(attempt_id=running.pk, actor=instructor, now=now + timedelta(hours=3))
+    again = services.attempt_start(
+        attempt_id=running.pk, actor=running.learner, now=now + timedelta(hours=3)
+    )
+
+    assert again.deadline_at == now + timedelta(hours=3, minutes=10)
+    assert [move for move in history_of(again) if S.ERROR in move] == [
+        (S.STARTED, S.ERROR),
+        (S.ERROR, S.READY_TO_START),
+        (S.STARTED, S.ERROR),
+        (S.ERROR, S.READY_TO_START),
+    ]

@@ -139,3 +139,28 @@ def test_late_upload_confirmation_does_not_undo_a_review(attempt_in, now):
 
     assert again.status == S.REJECTED
     assert snapshot(attempt) == before
+
+
+def test_support_settles_the_review_of_an_attempt_whose_upload_failed(attempt_in, now):
+    attempt = attempt_in(S.COMPLETED)
+    services.attempt_error(attempt_id=attempt.pk, actor=None, now=now, reason="upload failed")
+
+    reviewed = _review(attempt, S.VERIFIED, now, reason="settled by support")
+
+    assert reviewed.status == S.VERIFIED
+    assert history_of(reviewed)[1:] == [(S.COMPLETED, S.ERROR), (S.ERROR, S.VERIFIED)]
+
+
+def test_review_of_an_attempt_that_errored_before_the_end_is_refused(attempt_in, now):
+    attempt = attempt_in(S.ERROR)
+    before = snapshot(attempt)
+
+    with pytest.raises(DomainError) as raised:
+        _review(attempt, S.REJECTED, now)
+
+    assert raised.value.code == "illegal_transition"
+    assert raised.value.message == (
+        "This attempt stopped with an error before the learner finished the exam; "
+        "let the learner resume instead."
+    )
+    assert snapshot(attempt) == before
