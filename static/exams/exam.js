@@ -135,18 +135,21 @@
 
     function announce(text) { if (announcer) { announcer.textContent = ""; announcer.textContent = text; } }
 
+    /* Level 1 below 20% of the time, 2 below 5%: shown in words as well as in colour. */
+    function showLevel(level) {
+      warned = level;
+      box.classList.toggle("timer-warning", level === 1);
+      box.classList.toggle("timer-critical", level === 2);
+      if (flag) flag.textContent = level === 2 ? "Very little time left" : (level === 1 ? "Low time" : "");
+    }
+
     function warnings(left) {
       if (warn.length < 2) return;
       if (left <= warn[1] && warned < 2) {
-        warned = 2;
-        box.classList.add("timer-critical");
-        box.classList.remove("timer-warning");
-        if (flag) flag.textContent = "Very little time left";
+        showLevel(2);
         announce("Warning: " + spoken(left) + " left. 5% of your time remains.");
       } else if (left <= warn[0] && warned < 1) {
-        warned = 1;
-        box.classList.add("timer-warning");
-        if (flag) flag.textContent = "Low time";
+        showLevel(1);
         announce("Warning: " + spoken(left) + " left. 20% of your time remains.");
       }
     }
@@ -205,9 +208,8 @@
     }
 
     if (!Number.isFinite(remaining)) return;
-    warned = warn.length === 2 && remaining <= warn[1] ? 2 : (warn.length === 2 && remaining <= warn[0] ? 1 : 0);
-    if (warned === 1) box.classList.add("timer-warning");
-    if (warned === 2) box.classList.add("timer-critical");
+    // A page opened after a warning shows it at once (announced only when a threshold is crossed).
+    showLevel(warn.length === 2 && remaining <= warn[1] ? 2 : (warn.length === 2 && remaining <= warn[0] ? 1 : 0));
     tick();
     setInterval(tick, 1000);
     setInterval(sync, SYNC_SECONDS * 1000);
