@@ -1,0 +1,145 @@
+"""Fixtures of the browser tests: one headless Chromium per session, a fresh context per test,
+and `browser_as(user)` that opens a page signed in as that user on the live server.
+
+Debian's Chromium is driven through Playwright's sync API (never `playwright install`). The sync
+API runs an event loop in the test thread, so Django's guard against ORM calls from async code
+is switched off here: the test thread only arranges data and checks the database.
+"""
+
+import os
+import threading
+from collections.abc import Callable, Iterable, Iterator
+from pathlib import Path
+
+import pytest
+from django.conf import settings
+from django.core.servers.basehttp import ThreadedWSGIServer
+from django.test import Client
+from pytest_django.live_server_helper import LiveServer
+
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+from playwright.sync_api import (  # the environment above must be set first
+    Browser,
+    BrowserContext,
+    Page,
+    Playwright,
+    expect,
+    sync_playwright,
+)
+
+CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+VIEWPORT = {"width": 1100, "height": 800}
+# Every wait is bounded: actions and assertions give up after this many milliseconds.
+ACTION_TIMEOUT_MS = 10_000
+NAVIGATION_TIMEOUT_MS = 15_000
+
+expect.set_options(timeout=ACTION_TIMEOUT_MS)
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Every test in this folder drives the browser."""
+    here = Path(__file__).parent
+    for item in items:
+        if here in Path(str(item.fspath)).parents:
+            item.add_marker(pytest.mark.browser)
+
+
+class _OneRequestAtATimeServer(ThreadedWSGIServer):
+    """The live server for an in-memory SQLite test database.
+
+    Every server thread then shares the test's one connection, and two requests in flight at
+    once (the page saves answers while it polls the clock) corrupt its transaction state
+    ("no such savepoint"). Handling one request at a time keeps the threads (so a kept-alive
+    connection blocks nobody) without sharing the connection between them. PostgreSQL gives
+    each thread its own connection and uses Django's threaded server unchanged.
+    """
+
+    request_lock = threading.Lock()
+
+    def set_app(self, application: Callable) -> None:
+        def one_at_a_time(environ: dict, start_response: Callable) -> Iterable[bytes]:
+            with self.request_lock:
+                result = application(environ, start_response)
+                try:
+                    return list(result)
+                finally:
+                    if hasattr(result, "close"):
+                        result.close()
+
+        super().set_app(one_at_a_time)
+
+
+@pytest.fixture(scope="session")
+def live_server(request: pytest.FixtureRequest) -> Iterator[LiveServer]:
+    """pytest-django's live server, serialising requests when the database is in-memory SQLite."""
+    addr = (
+        request.config.getvalue("liveserver")
+        or os.getenv("DJANGO_LIVE_TEST_SERVER_ADDRESS")
+        or "localhost"
+    )
+    server = LiveServer(addr, start=False)
+    if server.thread.connections_override:
+        server.thread.server_class = _OneRequestAtATimeServer
+    server.start()
+    yield server
+    server.stop()
+
+
+@pytest.fixture(scope="session")
+def playwright_instance() -> Iterator[Playwright]:
+    if not Path(CHROMIUM).exists():
+        pytest.fail(f"Chromium not found at {CHROMIUM} (apt-get install chromium)", pytrace=False)
+    with sync_playwright() as playwright:
+        yield playwright
+
+
+@pytest.fixture(scope="session")
+def browser(playwright_instance: Playwright) -> Iterator[Browser]:
+    browser = playwright_instance.chromium.launch(
+        executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS, timeout=30_000
+    )
+    yield browser
+    browser.close()
+
+
+@pytest.fixture
+def context(browser: Browser, live_server) -> Iterator[BrowserContext]:
+    """A fresh context (cookies, storage) per test; fails the test on any uncaught page error."""
+    context = browser.new_context(viewport=VIEWPORT, base_url=live_server.url, locale="en-US")
+    context.set_default_timeout(ACTION_TIMEOUT_MS)
+    context.set_default_navigation_timeout(NAVIGATION_TIMEOUT_MS)
+    errors: list[str] = []
+    context.on("weberror", lambda error: errors.append(str(error.error)))
+    yield context
+    context.close()
+    assert errors == [], f"JavaScript errors on the pages: {errors}"
+
+
+@pytest.fixture
+def browser_as(context: BrowserContext, live_server) -> Callable[..., Page]:
+    """`browser_as(user)` returns a new page signed in as `user` (session cookie of a
+    `force_login`); pass `path=` to open a page at once."""
+
+    def open_page(user, path: str | None = None) -> Page:
+        client = Client()
+        client.force_login(user)
+        session = client.cookies[settings.SESSION_COOKIE_NAME].value
+        context.add_cookies(
+            [{"name": settings.SESSION_COOKIE_NAME, "value": session, "url": live_server.url}]
+        )
+        page = context.new_page()
+        if path is not None:
+            page.goto(path)
+        return page
+
+    return open_page
