@@ -1,4 +1,4 @@
-"""The audit log of events that are not status moves (clears, allowance changes, resumes)."""
+"""The audit log of events that are not status moves (clears, allowance and settings changes)."""
 
 from django.conf import settings
 from django.db import models
@@ -12,6 +12,8 @@ class AuditAction(models.TextChoices):
     ALLOWANCE_GRANTED = "allowance_granted", _("Allowance granted")
     ALLOWANCE_CHANGED = "allowance_changed", _("Allowance changed")
     ALLOWANCE_REVOKED = "allowance_revoked", _("Allowance revoked")
+    COURSE_SETTINGS_CHANGED = "course_settings_changed", _("Course settings changed")
+    EXAM_SETTINGS_CHANGED = "exam_settings_changed", _("Exam settings changed")
 
 
 class AuditLogEntry(models.Model):
