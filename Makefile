@@ -7,7 +7,7 @@ PY := $(VENV)/bin/python
 VENV_STAMP := $(VENV)/.requirements-installed
 
 .DEFAULT_GOAL := help
-.PHONY: help venv run test check worker migrate seed clean
+.PHONY: help venv run test check worker migrate seed clean bench
 .PHONY: check-lint check-format check-types check-imports check-migrations
 
 help: ## List the targets
@@ -26,6 +26,9 @@ run: venv ## Migrate, seed demo users, serve 127.0.0.1:$PORT (8000) plus a Celer
 
 test: ## Install what tests need, start throwaway PostgreSQL + Redis, run check and all tests
 	@PYTHON="$(PYTHON)" MAKE="$(MAKE)" scripts/test.sh
+
+bench: ## Benchmarks on throwaway PostgreSQL + Redis (not part of test); see docs/benchmarks.md
+	@MAKE="$(MAKE)" scripts/bench.sh
 
 # `make -k check` runs every check even when one fails.
 check: check-lint check-format check-types check-imports check-migrations ## Lint, format check, types, import layers, missing migrations

@@ -1,0 +1,62 @@
+"""Run the benchmarks and write docs/benchmarks.md.
+
+    python -m bench.run [--only csv,...] [--csv-attempts N] [--write docs/benchmarks.md]
+
+Needs DATABASE_URL (PostgreSQL) and REDIS_URL/CELERY_BROKER_URL; `make bench` provides them.
+"""
+
+import argparse
+import json
+import os
+import platform
+import subprocess
+import sys
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "settings.base")
+
+import django  # noqa: E402
+
+django.setup()
+
+from bench import report_csv  # noqa: E402
+
+REPO = Path(__file__).resolve().parents[1]
+
+
+def machine() -> dict[str, Any]:
+    cpu = next((line.split(":", 1)[1].strip() for line in
+                Path("/proc/cpuinfo").read_text().splitlines() if line.startswith("model name")),
+               platform.processor())
+    memory_kb = int(next(line.split()[1] for line in Path("/proc/meminfo").read_text().splitlines()
+                         if line.startswith("MemTotal")))
+    commit = subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=REPO, text=True,
+                            capture_output=True, check=False).stdout.strip()
+    return {"cpu": cpu, "cores": os.cpu_count(), "memory_gb": round(memory_kb / 1024**2, 1),
+            "python": platform.python_version(), "commit": commit or "unknown",
+            "date": datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC")}
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--only", default="csv")
+    parser.add_argument("--csv-attempts", type=int, default=1_000_000)
+    parser.add_argument("--json", default=str(REPO / "var" / "bench" / "results.json"))
+    args = parser.parse_args()
+    cases = set(args.only.split(","))
+    results: dict[str, Any] = {"machine": machine()}
+    if "csv" in cases:
+        print(f"results CSV on {args.csv_attempts:,} attempts ...", flush=True)
+        results["csv"] = report_csv.run(args.csv_attempts)
+        print(json.dumps(results["csv"], indent=2), flush=True)
+    out = Path(args.json)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    out.write_text(json.dumps(results, indent=2, default=str))
+    print(f"written {out}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
