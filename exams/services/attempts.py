@@ -359,12 +359,15 @@ def attempt_error(
     if attempt.status == S.ERROR or _expire_if_overdue(attempt, now):
         return attempt
     running = attempt.status in IN_PROGRESS
+    remaining = timing.seconds_remaining(deadline_at=attempt.deadline_at, now=now)
+    if running and remaining == 0:
+        # Not a whole second left to resume with: a resume could never start again.
+        _close(attempt, to=S.TIMED_OUT, actor=None, now=now, reason="deadline passed")
+        return attempt
     transition(attempt, to=S.ERROR, actor=actor, at=now, reason=reason or "proctoring error")
     fields = ["status", "modified"]
     if running:
-        attempt.paused_remaining_seconds = timing.seconds_remaining(
-            deadline_at=attempt.deadline_at, now=now
-        )
+        attempt.paused_remaining_seconds = remaining
         attempt.deadline_at = None
         fields += ["paused_remaining_seconds", "deadline_at"]
     attempt.save(update_fields=fields)
