@@ -219,6 +219,36 @@ def test_error_after_the_deadline_closes_the_attempt_as_timed_out(running, now):
     assert history_of(running)[-1] == (S.STARTED, S.TIMED_OUT)
 
 
+@pytest.mark.parametrize("before_deadline", [timedelta(0), timedelta(milliseconds=500)])
+def test_error_with_no_whole_second_left_closes_the_attempt_as_timed_out(
+    running, now, before_deadline
+):
+    # a resume with zero seconds could never start again: the attempt would be stuck
+    crash = now + timedelta(hours=1) - before_deadline
+
+    returned = services.attempt_error(attempt_id=running.pk, actor=None, now=crash)
+
+    running.refresh_from_db()
+    assert returned.status == running.status == S.TIMED_OUT
+    assert running.completed_at == crash
+    assert running.points_earned == Decimal(1)
+    assert running.paused_remaining_seconds is None
+    assert history_of(running)[-1] == (S.STARTED, S.TIMED_OUT)
+
+
+def test_error_with_one_second_left_can_be_resumed_with_that_second(running, instructor, now):
+    services.attempt_error(
+        attempt_id=running.pk, actor=None, now=now + timedelta(minutes=59, seconds=59)
+    )
+    services.attempt_resume(attempt_id=running.pk, actor=instructor, now=now + timedelta(hours=2))
+
+    started = services.attempt_start(
+        attempt_id=running.pk, actor=running.learner, now=now + timedelta(hours=2)
+    )
+
+    assert started.deadline_at == now + timedelta(hours=2, seconds=1)
+
+
 def test_error_of_an_unproctored_attempt_is_refused(attempt_in, now):
     attempt = attempt_in(S.STARTED, proctored=False)
     before = snapshot(attempt)
