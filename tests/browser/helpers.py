@@ -102,6 +102,15 @@ def timer_seconds(page: Page, selector: str = "[data-timer] [data-timer-digits]"
     return hhmmss_to_seconds(digits.inner_text())
 
 
+def settle(page: Page) -> None:
+    """Wait until the page script has drawn every timer."""
+    page.wait_for_function(
+        "() => Array.from(document.querySelectorAll('[data-timer-digits]'))"
+        ".every(e => /\\d\\d:\\d\\d:\\d\\d/.test(e.textContent))",
+        timeout=5000,
+    )
+
+
 def tab_to(page: Page, name: str, *, limit: int = 40) -> None:
     """Press Tab until the focused element's accessible text is `name` (bounded)."""
     for _ in range(limit):

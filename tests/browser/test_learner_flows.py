@@ -47,6 +47,12 @@ def test_timed_exam_answered_and_ended_early_shows_the_score(course, learner, br
     expect(
         page.get_by_role("heading", name="Are you sure you want to end your exam?")
     ).to_be_visible()
+    expect(page.locator("[data-timer] [data-timer-digits]")).to_be_visible()
+    page.get_by_role("button", name="No, continue working").click()
+    expect(
+        question(page, "capital of France").get_by_label("Your answer", exact=True)
+    ).to_have_value("Paris")
+    page.get_by_role("button", name="End my exam").click()
     page.get_by_role("button", name="Yes, end my exam").click()
 
     expect(page.get_by_text("You have submitted this exam.")).to_be_visible()
