@@ -141,10 +141,45 @@ redis_stop() {
 services_start() {
     pg_start
     redis_start
+    _services_watchdog
+}
+
+WATCHDOG_PID=""
+
+# A process in its own session that stops the servers if this shell dies without running
+# services_stop (SIGKILL, or a SIGTERM while a foreground command holds the trap back).
+_services_watchdog() {
+    local pg_ctl="" as_root=0
+    pg_ctl="$(pg_bindir)/pg_ctl" || true
+    [ "$(id -u)" -eq 0 ] && as_root=1
+    # shellcheck disable=SC2016  # expanded by the watchdog's own shell
+    setsid bash -c '
+        parent=$1 dir=$2 redis_pid=$3 pg_ctl=$4 as_root=$5
+        while kill -0 "$parent" 2>/dev/null; do sleep 1; done
+        if [ -n "$redis_pid" ] && [ "$(cat "/proc/$redis_pid/comm" 2>/dev/null)" = redis-server ]
+        then
+            kill "$redis_pid"
+        fi
+        if [ -f "$dir/postgres/data/postmaster.pid" ]; then
+            if [ "$as_root" = 1 ]; then
+                (cd / && runuser -u postgres -- "$pg_ctl" -D "$dir/postgres/data" -m immediate stop)
+            else
+                "$pg_ctl" -D "$dir/postgres/data" -m immediate stop
+            fi
+        fi
+        rm -rf "$dir"
+    ' services-watchdog "$$" "$SERVICES_DIR" "$REDIS_PID" "$pg_ctl" "$as_root" \
+        </dev/null >/dev/null 2>&1 &
+    WATCHDOG_PID=$!
 }
 
 # services_stop: stop both servers and delete their files. Safe to call more than once.
 services_stop() {
+    if [ -n "$WATCHDOG_PID" ]; then
+        kill "$WATCHDOG_PID" 2>/dev/null || true
+        wait "$WATCHDOG_PID" 2>/dev/null || true
+        WATCHDOG_PID=""
+    fi
     redis_stop
     pg_stop
     if [ -n "$SERVICES_DIR" ]; then
