@@ -7,18 +7,27 @@ PY := $(VENV)/bin/python
 VENV_STAMP := $(VENV)/.requirements-installed
 
 .DEFAULT_GOAL := help
-.PHONY: help venv run test check worker migrate seed clean bench
+.PHONY: help venv node-deps run test check worker migrate seed clean bench
 .PHONY: check-lint check-format check-types check-imports check-migrations
 
 help: ## List the targets
 	@echo "Targets:"
-	@awk 'BEGIN {FS = ":.*## "} /^[a-zA-Z_-]+:.*## / {printf "  %-9s %s\n", $$1, $$2}' \
+	@awk 'BEGIN {FS = ":.*## "} /^[a-zA-Z_-]+:.*## / {printf "  %-10s %s\n", $$1, $$2}' \
 		$(MAKEFILE_LIST)
 
 venv: $(VENV_STAMP) ## Create .venv and install requirements-dev.txt (again only when they change)
 
 $(VENV_STAMP): requirements.txt requirements-dev.txt scripts/venv.sh
 	@PYTHON="$(PYTHON)" VENV="$(VENV)" scripts/venv.sh
+	@touch $@
+
+# The browser tests' JavaScript tools (axe-core), pinned by package-lock.json.
+NODE_STAMP := node_modules/.npm-ci-done
+
+node-deps: $(NODE_STAMP) ## Install the browser tests' JavaScript tools (npm ci), again only when the lock changes
+
+$(NODE_STAMP): package.json package-lock.json
+	npm ci --no-audit --no-fund
 	@touch $@
 
 run: venv ## Migrate, seed demo users, serve 127.0.0.1:$PORT (8000) plus a Celery worker
@@ -55,6 +64,6 @@ migrate: venv ## Apply database migrations
 seed: venv ## Create the demo course and users (prints their passwords)
 	$(PY) manage.py seed_demo
 
-clean: ## Remove caches and the virtualenv (keeps var/, the local database)
-	rm -rf $(VENV) .mypy_cache .ruff_cache .pytest_cache .import_linter_cache
+clean: ## Remove caches, .venv and node_modules (keeps var/, the local database)
+	rm -rf $(VENV) node_modules .mypy_cache .ruff_cache .pytest_cache .import_linter_cache
 	find . -name __pycache__ -type d -prune -exec rm -rf {} +

@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # `make test`: everything the tests need, then lint, types and the whole suite.
 #
-#  1. Debian packages when missing (redis-server, chromium, PostgreSQL 15 server)
-#  2. the virtualenv (`make venv`)
+#  1. Debian packages when missing (redis-server, chromium, PostgreSQL 15 server, npm)
+#  2. the virtualenv (`make venv`) and node_modules (`make node-deps`: axe-core)
 #  3. a throwaway PostgreSQL and Redis on 127.0.0.1 (scripts/services.sh)
 #  4. `make check`
 #  5. the whole pytest suite on PostgreSQL + Redis
@@ -25,9 +25,11 @@ trap 'exit 143' TERM
 
 step "1/6 Debian packages (installed only when missing)"
 services_install
+# npm (with Node.js) installs the browser tests' axe-core.
+command -v npm >/dev/null 2>&1 || apt_install npm
 
-step "2/6 Python virtualenv (.venv)"
-"$MAKE" --no-print-directory venv || die "could not create the virtualenv"
+step "2/6 Python virtualenv (.venv) and the browser tests' JavaScript tools (node_modules)"
+"$MAKE" --no-print-directory venv node-deps || die "could not install the test dependencies"
 
 step "3/6 throwaway PostgreSQL and Redis"
 services_start
