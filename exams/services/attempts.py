@@ -449,6 +449,14 @@ def attempt_review_result(
             message="This attempt stopped with an error before the learner finished the exam; "
             "let the learner resume instead.",
         )
+    if attempt.status in IN_PROGRESS:
+        # A review follows the exam. An `error` result here would also skip attempt_error's
+        # pause of the clock, and the resume would start a fresh one.
+        raise IllegalTransition(
+            current=attempt.status,
+            target=result,
+            message="The learner is still taking this exam; a review can only follow its end.",
+        )
     if attempt.status in (S.COMPLETED, S.TIMED_OUT) and result != S.ERROR:
         transition(attempt, to=S.SUBMITTED, actor=actor, at=now, reason="review received")
     transition(attempt, to=result, actor=actor, at=now, reason=reason or "review received")
