@@ -164,3 +164,30 @@ def test_review_of_an_attempt_that_errored_before_the_end_is_refused(attempt_in,
         "let the learner resume instead."
     )
     assert snapshot(attempt) == before
+
+
+@pytest.mark.parametrize("status", [S.STARTED, S.READY_TO_SUBMIT])
+@pytest.mark.parametrize("result", [S.ERROR, S.VERIFIED])
+def test_review_of_an_attempt_still_running_is_refused(attempt_in, now, status, result):
+    # an `error` review would stop the exam without keeping the time that remained
+    attempt = attempt_in(status)
+    before = snapshot(attempt)
+
+    with pytest.raises(DomainError) as raised:
+        _review(attempt, result, now)
+
+    assert raised.value.code == "illegal_transition"
+    assert raised.value.message == (
+        "The learner is still taking this exam; a review can only follow its end."
+    )
+    assert snapshot(attempt) == before
+
+
+@pytest.mark.parametrize("status", [S.CREATED, S.DOWNLOAD_SOFTWARE_CLICKED, S.READY_TO_START])
+def test_review_error_before_the_exam_began_stops_the_attempt(attempt_in, now, status):
+    attempt = attempt_in(status)
+
+    reviewed = _review(attempt, S.ERROR, now)
+
+    assert reviewed.status == S.ERROR
+    assert history_of(reviewed)[1:] == [(status, S.ERROR)]
