@@ -15,11 +15,7 @@ import pytest
 from django.conf import settings
 from django.core.servers.basehttp import ThreadedWSGIServer
 from django.test import Client
-from pytest_django.live_server_helper import LiveServer
-
-os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
-
-from playwright.sync_api import (  # the environment above must be set first
+from playwright.sync_api import (
     Browser,
     BrowserContext,
     Page,
@@ -27,6 +23,11 @@ from playwright.sync_api import (  # the environment above must be set first
     expect,
     sync_playwright,
 )
+from pytest_django.live_server_helper import LiveServer
+
+# Playwright's sync API keeps an event loop running in the test thread; without this Django
+# would refuse the test's ORM calls as "async unsafe".
+os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
 
 CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
 CHROMIUM_ARGS = [
@@ -46,19 +47,11 @@ NAVIGATION_TIMEOUT_MS = 15_000
 expect.set_options(timeout=ACTION_TIMEOUT_MS)
 
 
-def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
-    """Every test in this folder drives the browser."""
-    here = Path(__file__).parent
-    for item in items:
-        if here in Path(str(item.fspath)).parents:
-            item.add_marker(pytest.mark.browser)
-
-
 class _OneRequestAtATimeServer(ThreadedWSGIServer):
     """The live server for an in-memory SQLite test database.
 
     Every server thread then shares the test's one connection, and two requests in flight at
-    once (the page saves answers while it polls the clock) corrupt its transaction state
+    once (a page saving two answers together) corrupt the connection's transaction state
     ("no such savepoint"). Handling one request at a time keeps the threads (so a kept-alive
     connection blocks nobody) without sharing the connection between them. PostgreSQL gives
     each thread its own connection and uses Django's threaded server unchanged.
