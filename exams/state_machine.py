@@ -62,7 +62,10 @@ PROCTORED_MOVES: dict[AttemptStatus, frozenset[AttemptStatus]] = {
     S.REJECTED: frozenset({S.VERIFIED}),
     # Staff let the learner resume: before the exam began the setup is done again; after, the
     # learner starts again with the time that remained. Staff may also settle a review by hand.
-    S.ERROR: frozenset({S.DOWNLOAD_SOFTWARE_CLICKED, S.READY_TO_START, S.VERIFIED, S.REJECTED}),
+    # A resume after the due date closes the attempt with the answers saved so far.
+    S.ERROR: frozenset(
+        {S.DOWNLOAD_SOFTWARE_CLICKED, S.READY_TO_START, S.TIMED_OUT, S.VERIFIED, S.REJECTED}
+    ),
     S.DECLINED: frozenset(),
 }
 

@@ -56,7 +56,10 @@ class Attempt(TimeStampedModel):
     allowed_seconds = models.PositiveIntegerField(
         null=True,
         blank=True,
-        help_text=_("Time this learner was allotted, with allowances and the due-date cut."),
+        help_text=_(
+            "Time this learner was allotted (time allotted and allowances); the due date "
+            "may cut it, see cut_by_due_date."
+        ),
     )
     cut_by_due_date = models.BooleanField(
         default=False, help_text=_("The due date shortened the learner's allowed time.")

@@ -261,17 +261,21 @@ def _extend_running_attempts(allowance: Allowance, *, actor: Actor, now: datetim
         moved = timing.extend(
             deadline_at=attempt.deadline_at, extra_seconds=gained, due_at=exam.due_at
         )
+        previous = attempt.deadline_at
         attempt.allowed_seconds = entitled
         attempt.deadline_at = moved.at
         attempt.cut_by_due_date = attempt.cut_by_due_date or moved.cut_by_due_date
         attempt.save(
             update_fields=["allowed_seconds", "deadline_at", "cut_by_due_date", "modified"]
         )
+        if moved.at == previous:
+            continue  # the due date leaves no room: nothing moved, nothing to record
         record_deadline_change(
             attempt,
             actor=actor,
             at=now,
-            reason=f"allowance {allowance.pk} granted {gained} more seconds",
+            reason=f"allowance {allowance.pk} moved the deadline by "
+            f"{int((moved.at - previous).total_seconds())} seconds",
         )
 
 

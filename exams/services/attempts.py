@@ -379,7 +379,8 @@ def attempt_resume(*, attempt_id: int, actor: Actor, now: datetime | None = None
     """Staff let a learner whose exam stopped with an error go on (course staff or support).
 
     Before the exam began the learner sets up the software again; after, they start again
-    with the seconds that remained. Only attempts that errored before they ended qualify.
+    with the seconds that remained. Only attempts that errored before they ended qualify. Past
+    the due date the attempt is closed as timed out instead, and its saved answers graded.
     """
     now = now or timezone.now()
     attempt = _locked(attempt_id)
@@ -387,6 +388,13 @@ def attempt_resume(*, attempt_id: int, actor: Actor, now: datetime | None = None
         return attempt
     if attempt.status != S.ERROR or attempt.completed_at is not None:
         raise NotResumable()
+    due_at = attempt.exam.due_at
+    if attempt.started_at is not None and due_at is not None and now >= due_at:
+        # Too late to go on: close it at the due date and grade what was saved.
+        attempt.deadline_at = due_at
+        _close(attempt, to=S.TIMED_OUT, actor=actor, now=now, reason="resumed after the due date")
+        attempt.save(update_fields=["deadline_at"])
+        return attempt
     target = S.READY_TO_START if attempt.started_at is not None else S.DOWNLOAD_SOFTWARE_CLICKED
     transition(attempt, to=target, actor=actor, at=now, reason="resumed by staff")
     attempt.save(update_fields=["status", "modified"])

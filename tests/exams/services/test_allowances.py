@@ -168,7 +168,7 @@ def test_allowance_granted_while_running_extends_the_deadline(exam, grant, start
         now + timedelta(minutes=90),
         instructor,
         later,
-        f"allowance {allowance.pk} granted 1800 more seconds",
+        f"allowance {allowance.pk} moved the deadline by 1800 seconds",
     )
     assert history_of(attempt) == [("", S.CREATED), (S.CREATED, S.STARTED)]
 

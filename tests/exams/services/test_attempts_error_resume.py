@@ -279,3 +279,19 @@ def test_a_second_crash_can_be_resumed_again_with_what_remained(running, instruc
         (S.STARTED, S.ERROR),
         (S.ERROR, S.READY_TO_START),
     ]
+
+
+def test_resume_after_the_due_date_closes_and_grades_the_attempt(running, instructor, now):
+    exam = running.exam
+    exam.due_at = now + timedelta(hours=1)
+    exam.save()
+    services.attempt_error(attempt_id=running.pk, actor=None, now=now + timedelta(minutes=20))
+
+    closed = services.attempt_resume(
+        attempt_id=running.pk, actor=instructor, now=now + timedelta(hours=3)
+    )
+
+    assert closed.status == S.TIMED_OUT
+    assert closed.completed_at == exam.due_at
+    assert closed.points_earned == Decimal(1)
+    assert history_of(closed)[-1] == (S.ERROR, S.TIMED_OUT)
