@@ -118,9 +118,19 @@ SPECTACULAR_SETTINGS = {
     "SERVE_INCLUDE_SCHEMA": False,
 }
 
+# Cache: Redis when configured, else this process's memory. Sessions read through it
+# ("cached_db": written to the database too), so the timer poll costs no session query.
+REDIS_URL = os.environ.get("REDIS_URL", "")
+CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+if REDIS_URL:
+    CACHES["default"] = {
+        "BACKEND": "django.core.cache.backends.redis.RedisCache",
+        "LOCATION": REDIS_URL,
+    }
+SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
+
 # Celery. `make run` uses kombu's filesystem transport so no Redis is needed; production and the
 # test suite set CELERY_BROKER_URL (or REDIS_URL) to Redis.
-REDIS_URL = os.environ.get("REDIS_URL", "")
 CELERY_BROKER_URL = os.environ.get("CELERY_BROKER_URL") or REDIS_URL or "filesystem://"
 CELERY_BROKER_TRANSPORT_OPTIONS: dict[str, object] = {}
 if CELERY_BROKER_URL == "filesystem://":
