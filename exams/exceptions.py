@@ -106,3 +106,80 @@ class AttemptInProgress(Conflict):
 class NotResumable(Conflict):
     code = "not_resumable"
     default_message = "Only an attempt that stopped with an error before it ended can be resumed."
+
+
+class ExamHasAttempts(Conflict):
+    code = "exam_has_attempts"
+    default_message = "This exam already has attempts; its type can no longer change."
+
+
+class ProctoredExamsActive(Conflict):
+    code = "proctored_exams_active"
+    default_message = (
+        "The course still has active proctored or practice exams; make them timed exams or "
+        "deactivate them before disabling proctored exams."
+    )
+
+
+class ProviderInUse(Conflict):
+    code = "provider_in_use"
+    default_message = (
+        "Learners are in the middle of proctored attempts with the current provider; change the "
+        "provider once they have finished."
+    )
+
+
+class CsvFileRejected(InvalidInput):
+    """The uploaded CSV file as a whole cannot be read (before any row is looked at)."""
+
+    code = "csv_invalid"
+    default_message = "The file could not be read as a CSV file."
+
+
+class CsvTooLarge(CsvFileRejected):
+    code = "csv_too_large"
+    default_message = "The file is too large."
+
+
+class CsvTooManyRows(CsvFileRejected):
+    code = "csv_too_many_rows"
+    default_message = "The file has too many rows."
+
+
+class CsvNotUtf8(CsvFileRejected):
+    code = "csv_not_utf8"
+    default_message = "The file is not UTF-8 text. Save it as 'CSV UTF-8' and upload it again."
+
+
+class CsvEmpty(CsvFileRejected):
+    code = "csv_empty"
+    default_message = "The file is empty."
+
+
+class CsvBadHeader(CsvFileRejected):
+    code = "csv_bad_header"
+    default_message = "The first line must name the columns."
+
+
+class CsvMalformed(CsvFileRejected):
+    code = "csv_malformed"
+    default_message = "The file is not valid CSV."
+
+
+class CsvRowsInvalid(InvalidInput):
+    """Some rows of an uploaded CSV have problems; `extra["rows"]` reports every row."""
+
+    code = "csv_rows_invalid"
+    default_message = "Some rows have problems; nothing was saved."
+
+
+class NothingGranted(InvalidInput):
+    """A bulk grant in which every (learner, exam) pair was refused; `extra` has the results."""
+
+    code = "nothing_granted"
+    default_message = "No allowance was granted."
+
+
+class UnknownLearner(InvalidInput):
+    code = "unknown_learner"
+    default_message = "No user with this username or e-mail."

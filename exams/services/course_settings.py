@@ -1,0 +1,317 @@
+"""Course and exam settings (the "Studio" part): proctoring switches, exam type and timing.
+
+Both services lock the course row first (an exam update locks the course, then the exam), so
+"disable proctoring" and "make this exam proctored" cannot both succeed at once. Each takes
+the fields to change as a mapping of raw values (API and pages pass what they received),
+checks them, and changes nothing when any is refused. A call that changes nothing writes
+nothing; every real change writes one audit entry with the values before and after.
+"""
+
+from collections.abc import Callable, Mapping
+from datetime import datetime
+from decimal import Decimal, InvalidOperation
+from typing import Any
+
+from django.conf import settings
+from django.db import transaction
+from django.utils import timezone
+
+from exams import timing
+from exams.exceptions import (
+    ExamHasAttempts,
+    InvalidInput,
+    NotFound,
+    ProctoredExamsActive,
+    ProctoringDisabled,
+    ProviderInUse,
+)
+from exams.models import Attempt, AuditAction, Course, Exam, ExamType
+from exams.models.exams import PROCTORED_TYPES
+from exams.services.history import Actor, audit
+from exams.state_machine import LIVE, AttemptStatus
+
+COURSE_FIELDS = ("proctored_exams_enabled", "allow_opting_out", "proctoring_provider")
+EXAM_FIELDS = (
+    "exam_type",
+    "time_allotted",
+    "review_rules",
+    "due_at",
+    "passing_percent",
+    "is_graded",
+    "is_active",
+)
+MAX_REVIEW_RULES = 10_000
+# A proctored attempt in one of these still talks to the course's provider.
+UNFINISHED = LIVE | {AttemptStatus.ERROR}
+
+
+def _clean_bool(value: Any, field: str) -> bool:
+    if not isinstance(value, bool):
+        raise InvalidInput("Give true or false.", field=field)
+    return value
+
+
+def _clean_provider(value: Any) -> str:
+    name = str(value or "").strip()
+    if name not in settings.PROCTORING_PROVIDERS:
+        choices = ", ".join(sorted(settings.PROCTORING_PROVIDERS))
+        raise InvalidInput(
+            f"Unknown proctoring provider '{name}'. Choose one of: {choices}.",
+            field="proctoring_provider",
+        )
+    return name
+
+
+def _unknown_fields(changes: Mapping[str, Any], allowed: tuple[str, ...]) -> None:
+    unknown = sorted(set(changes) - set(allowed))
+    if unknown:
+        raise InvalidInput(f"Unknown settings: {', '.join(unknown)}.", fields=unknown)
+
+
+def _course_locked(course_id: int) -> Course:
+    course = Course.objects.select_for_update().filter(pk=course_id).first()
+    if course is None:
+        raise NotFound("No such course.")
+    return course
+
+
+@transaction.atomic
+def course_settings_update(
+    *, course_id: int, changes: Mapping[str, Any], actor: Actor, now: datetime | None = None
+) -> Course:
+    """Change a course's Enable Proctored Exams, Allow Opting Out and proctoring provider.
+
+    Refuses to disable proctored exams while active proctored or practice exams remain
+    (`proctored_exams_active`, listing them), and to change the provider while proctored
+    attempts are unfinished (`provider_in_use`). Locks the course row.
+    """
+    now = now or timezone.now()
+    _unknown_fields(changes, COURSE_FIELDS)
+    cleaned: dict[str, Any] = {}
+    for name in ("proctored_exams_enabled", "allow_opting_out"):
+        if name in changes:
+            cleaned[name] = _clean_bool(changes[name], name)
+    course = _course_locked(course_id)
+    provider = changes.get("proctoring_provider", course.proctoring_provider)
+    if provider != course.proctoring_provider:
+        # Only a new choice must be configured; the current one stays valid to keep.
+        cleaned["proctoring_provider"] = _clean_provider(provider)
+    changed = {k: v for k, v in cleaned.items() if getattr(course, k) != v}
+    if not changed:
+        return course
+    if changed.get("proctored_exams_enabled") is False:
+        _check_no_active_proctored_exams(course)
+    if "proctoring_provider" in changed:
+        _check_provider_not_in_use(course)
+    before = {name: getattr(course, name) for name in changed}
+    for name, value in changed.items():
+        setattr(course, name, value)
+    course.save(update_fields=[*changed, "modified"])
+    audit(
+        action=AuditAction.COURSE_SETTINGS_CHANGED,
+        actor=actor,
+        at=now,
+        course=course,
+        learner_id=None,
+        target=f"course {course.course_id}",
+        summary=f"Changed the settings of {course.course_id}: " + _describe(before, changed),
+        details={"before": before, "after": changed},
+    )
+    return course
+
+
+def _check_no_active_proctored_exams(course: Course) -> None:
+    exams = list(
+        Exam.objects.filter(course=course, is_active=True, exam_type__in=PROCTORED_TYPES)
+        .order_by("position", "id")
+        .values("id", "name", "exam_type")
+    )
+    if exams:
+        names = ", ".join(f"'{exam['name']}'" for exam in exams)
+        raise ProctoredExamsActive(
+            "These proctored or practice exams are still active: "
+            f"{names}. Make them timed exams or deactivate them first.",
+            exams=exams,
+        )
+
+
+def _check_provider_not_in_use(course: Course) -> None:
+    unfinished = Attempt.objects.filter(
+        exam__course=course, taking_as_proctored=True, status__in=UNFINISHED
+    ).count()
+    if unfinished:
+        raise ProviderInUse(
+            f"{unfinished} proctored attempt(s) are not finished yet with the current "
+            "provider; change the provider once they have finished.",
+            attempts=unfinished,
+        )
+
+
+def _clean_exam_type(value: Any) -> str:
+    if value not in ExamType.values:
+        choices = ", ".join(ExamType.values)
+        raise InvalidInput(
+            f"Unknown exam type '{value}'. Choose one of: {choices}.", field="exam_type"
+        )
+    return str(value)
+
+
+def _clean_time_allotted(value: Any) -> int | None:
+    if value is None or (isinstance(value, str) and not value.strip()):
+        return None
+    try:
+        return timing.parse_hhmm(str(value))
+    except ValueError as error:
+        raise InvalidInput(str(error), field="time_allotted") from None
+
+
+def _clean_review_rules(value: Any) -> str:
+    text = str(value or "").strip()
+    if len(text) > MAX_REVIEW_RULES:
+        raise InvalidInput(
+            f"Keep the review rules under {MAX_REVIEW_RULES} characters.", field="review_rules"
+        )
+    return text
+
+
+def _clean_due_at(value: Any) -> datetime | None:
+    if value is None:
+        return None
+    if not isinstance(value, datetime) or timezone.is_naive(value):
+        raise InvalidInput("Give the due date as a date and time with its zone.", field="due_at")
+    return value
+
+
+def _clean_passing_percent(value: Any) -> Decimal:
+    try:
+        percent = Decimal(str(value).strip())
+    except (InvalidOperation, TypeError):
+        raise InvalidInput("The passing score must be a number.", field="passing_percent") from None
+    if not percent.is_finite() or not Decimal(0) <= percent <= Decimal(100):
+        raise InvalidInput("The passing score must be between 0 and 100.", field="passing_percent")
+    if percent != percent.quantize(Decimal("0.01")):
+        raise InvalidInput(
+            "Use at most two decimals for the passing score.", field="passing_percent"
+        )
+    return percent.quantize(Decimal("0.01"))
+
+
+_EXAM_CLEANERS: dict[str, Callable[[Any], Any]] = {
+    "exam_type": _clean_exam_type,
+    "time_allotted": _clean_time_allotted,
+    "review_rules": _clean_review_rules,
+    "due_at": _clean_due_at,
+    "passing_percent": _clean_passing_percent,
+    "is_graded": lambda value: _clean_bool(value, "is_graded"),
+    "is_active": lambda value: _clean_bool(value, "is_active"),
+}
+# The form's name of a field -> the model's.
+_EXAM_MODEL_FIELD = {"time_allotted": "time_limit_minutes"}
+
+
+def exam_settings_clean(changes: Mapping[str, Any]) -> dict[str, Any]:
+    """Check raw exam settings; return them keyed by model field. Raise InvalidInput."""
+    _unknown_fields(changes, EXAM_FIELDS)
+    return {
+        _EXAM_MODEL_FIELD.get(name, name): _EXAM_CLEANERS[name](value)
+        for name, value in changes.items()
+    }
+
+
+@transaction.atomic
+def exam_settings_update(
+    *, exam_id: int, changes: Mapping[str, Any], actor: Actor, now: datetime | None = None
+) -> Exam:
+    """Change an exam's type, Time Allotted (HH:MM), review rules, due date, grading, activity.
+
+    Refuses to make an exam proctored or practice, or to reactivate one, while the course has
+    proctored exams disabled (`proctoring_disabled`); to change the type of an exam that has
+    attempts (`exam_has_attempts`); a special exam without a time allotted (`invalid_input`).
+    A new time allotted applies to attempts started afterwards. Locks course, then exam.
+    """
+    now = now or timezone.now()
+    cleaned = exam_settings_clean(changes)
+    course_id = Exam.objects.filter(pk=exam_id).values_list("course_id", flat=True).first()
+    if course_id is None:
+        raise NotFound("No such exam.")
+    course = _course_locked(course_id)
+    exam = Exam.objects.select_for_update().get(pk=exam_id)
+    changed = {k: v for k, v in cleaned.items() if getattr(exam, k) != v}
+    if not changed:
+        return exam
+    _check_exam_change(exam, course, changed)
+    before = {name: getattr(exam, name) for name in changed}
+    for name, value in changed.items():
+        setattr(exam, name, value)
+    exam.save(update_fields=[*changed, "modified"])
+    audit(
+        action=AuditAction.EXAM_SETTINGS_CHANGED,
+        actor=actor,
+        at=now,
+        course=course,
+        learner_id=None,
+        target=f"exam {exam.pk}",
+        summary=f"Changed the settings of exam '{exam.name}': " + _describe(before, changed),
+        details={"before": _jsonable(before), "after": _jsonable(changed)},
+    )
+    return exam
+
+
+def _check_exam_change(exam: Exam, course: Course, changed: dict[str, Any]) -> None:
+    new_type = changed.get("exam_type", exam.exam_type)
+    if "exam_type" in changed:
+        attempts = Attempt.objects.filter(exam=exam).count()
+        if attempts:
+            raise ExamHasAttempts(
+                f"'{exam.name}' already has {attempts} attempt(s); its type can no longer "
+                "change. Clear the attempts first, or create a new exam.",
+                attempts=attempts,
+            )
+    becomes_proctored = "exam_type" in changed or changed.get("is_active") is True
+    is_active = changed.get("is_active", exam.is_active)
+    if (
+        becomes_proctored
+        and new_type in PROCTORED_TYPES
+        and is_active
+        and not course.proctored_exams_enabled
+    ):
+        raise ProctoringDisabled(
+            "Proctored and practice exams are not enabled for this course. Turn on "
+            "Enable Proctored Exams in the course settings first.",
+            field="exam_type",
+        )
+    minutes = changed.get("time_limit_minutes", exam.time_limit_minutes)
+    if new_type != ExamType.NONE and not minutes:
+        raise InvalidInput(
+            "Timed, proctored and practice exams need a Time Allotted (HH:MM).",
+            field="time_allotted",
+        )
+
+
+def _jsonable(values: dict[str, Any]) -> dict[str, Any]:
+    out: dict[str, Any] = {}
+    for name, value in values.items():
+        if isinstance(value, datetime):
+            out[name] = value.isoformat()
+        elif isinstance(value, Decimal):
+            out[name] = str(value)
+        else:
+            out[name] = value
+    return out
+
+
+def _show(name: str, value: Any) -> str:
+    if name == "time_limit_minutes" and value:
+        return timing.format_hhmm(value)
+    if name == "review_rules":
+        return f"{len(value)} characters"
+    if value is None or value == "":
+        return "none"
+    return str(value)
+
+
+def _describe(before: dict[str, Any], after: dict[str, Any]) -> str:
+    return "; ".join(
+        f"{name} {_show(name, before[name])} -> {_show(name, value)}"
+        for name, value in after.items()
+    )
