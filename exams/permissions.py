@@ -7,7 +7,7 @@ from django.contrib.auth.models import AnonymousUser
 
 from exams import integrations
 from exams.exceptions import NotFound
-from exams.models import Attempt, Course, Exam, ExamType
+from exams.models import Allowance, Attempt, Course, Exam, ExamType
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import User
@@ -76,3 +76,23 @@ def access_attempt_as_staff(user: "AnyUser", attempt_id: int) -> Attempt:
     if attempt is None or not can_manage_course(user, attempt.exam.course):
         raise NotFound("No such attempt.")
     return attempt
+
+
+def access_exam_as_staff(user: "AnyUser", exam_id: int) -> Exam:
+    """Any exam (special or not, active or not) of a course the user manages."""
+    exam = Exam.objects.select_related("course").filter(pk=exam_id).first()
+    if exam is None or not can_manage_course(user, exam.course):
+        raise NotFound("No such exam.")
+    return exam
+
+
+def access_allowance_as_staff(user: "AnyUser", allowance_id: int) -> Allowance:
+    """An allowance in a course the user manages (with its course, exam and learner)."""
+    allowance = (
+        Allowance.objects.select_related("course", "exam", "learner", "granted_by")
+        .filter(pk=allowance_id)
+        .first()
+    )
+    if allowance is None or not can_manage_course(user, allowance.course):
+        raise NotFound("No such allowance.")
+    return allowance

@@ -136,3 +136,11 @@ class AllowanceFactory(DjangoModelFactory):
     learner = factory.SubFactory(UserFactory)
     kind = AllowanceKind.ADDITIONAL_MINUTES
     minutes = 30
+
+
+def attempts_in_bulk(exam: Exam, count: int, **fields) -> list[Attempt]:
+    """`count` attempts at `exam`, each by a new learner, saved with two bulk inserts."""
+    users = get_user_model().objects.bulk_create(UserFactory.build_batch(count))
+    return Attempt.objects.bulk_create(
+        [AttemptFactory.build(exam=exam, learner=user, **fields) for user in users]
+    )

@@ -22,6 +22,7 @@ from exams.learner_selectors import (
 from exams.models import Attempt
 from exams.permissions import (
     access_attempt_as_learner,
+    access_attempt_as_staff,
     access_course_as_learner,
     access_exam_as_learner,
 )
@@ -76,13 +77,23 @@ class AttemptCreateApi(APIView):
 
 
 class AttemptDetailApi(APIView):
-    """The attempt's status and the server's clock; browsers poll this."""
+    """GET: the learner's own attempt, its status and the server's clock (browsers poll this).
+    DELETE: course staff or support clear the attempt (see `delete`)."""
 
     @extend_schema(responses=AttemptOutput)
     def get(self, request: Request, attempt_id: int) -> Response:
         now = timezone.now()
         attempt = attempt_refresh(access_attempt_as_learner(request.user, attempt_id), now=now)
         return Response(AttemptOutput(attempt_summary(attempt, now=now)).data)
+
+    @extend_schema(request=None, responses={204: None})
+    def delete(self, request: Request, attempt_id: int) -> Response:
+        """Clear an attempt (course staff and support only): the attempt and every answer in it
+        are deleted, so the learner starts from the very beginning. Permanent; audited.
+        A second DELETE answers 404."""
+        attempt = access_attempt_as_staff(request.user, attempt_id)
+        services.attempt_clear(attempt_id=attempt.pk, actor=request_user(request))
+        return Response(status=204)
 
 
 ActionService = Callable[..., Attempt]

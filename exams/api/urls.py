@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from exams.api import learner, staff
+from exams.api import allowances, dashboard, learner, staff
 
 urlpatterns = [
     path(
@@ -43,5 +43,39 @@ urlpatterns = [
         "attempts/<int:attempt_id>/answers/<int:question_id>/",
         learner.AnswerSaveApi.as_view(),
         name="answer-save",
+    ),
+    # Course staff and support: the Special Exam dashboard, allowances, settings.
+    path(
+        "courses/<str:course_id>/attempts/",
+        dashboard.AttemptListApi.as_view(),
+        name="course-attempts",
+    ),
+    path(
+        "courses/<str:course_id>/settings/",
+        dashboard.CourseSettingsApi.as_view(),
+        name="course-settings",
+    ),
+    path(
+        "exams/<int:exam_id>/settings/", dashboard.ExamSettingsApi.as_view(), name="exam-settings"
+    ),
+    path(
+        "courses/<str:course_id>/allowances/",
+        allowances.AllowanceListApi.as_view(),
+        name="course-allowances",
+    ),
+    path(
+        "courses/<str:course_id>/allowances/bulk/",
+        allowances.AllowanceBulkApi.as_view(),
+        name="course-allowances-bulk",
+    ),
+    path(
+        "courses/<str:course_id>/allowances/upload/",
+        allowances.AllowanceUploadApi.as_view(),
+        name="course-allowances-upload",
+    ),
+    path(
+        "allowances/<int:allowance_id>/",
+        allowances.AllowanceDetailApi.as_view(),
+        name="allowance-detail",
     ),
 ]

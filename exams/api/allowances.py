@@ -1,0 +1,335 @@
+"""Course staff's API on allowances: list, grant, change, revoke, bulk grant, CSV upload.
+
+Only the course's staff and support staff get an answer; everyone else gets 404. Learners
+are named by username or e-mail; `exam: null` means all timed exams of the course.
+"""
+
+from typing import Any
+
+from django.utils import timezone
+from drf_spectacular.utils import extend_schema, extend_schema_serializer
+from rest_framework import serializers
+from rest_framework.parsers import FormParser, MultiPartParser
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from exams.api.common import request_user
+from exams.exceptions import InvalidInput, NothingGranted
+from exams.models import Allowance, AllowanceKind, Course, Exam
+from exams.permissions import access_allowance_as_staff, access_course_as_staff
+from exams.services import allowance_grant, allowance_revoke, allowance_update
+from exams.services.allowance_batch import allowance_grant_bulk, learner_resolve_one
+from exams.services.allowance_csv import (
+    allowance_csv_apply,
+    allowance_csv_check,
+    upload_read,
+)
+from exams.services.allowances import KEEP
+from exams.staff_selectors import (
+    allowances_for_course,
+    exams_for_staff,
+    special_exam_of_course,
+)
+
+
+def allowance_value(allowance: Allowance) -> str:
+    """The allowance's value as entered: minutes, multiplier or the reviewers' text."""
+    if allowance.kind == AllowanceKind.ADDITIONAL_MINUTES:
+        return str(allowance.minutes)
+    if allowance.kind == AllowanceKind.TIME_MULTIPLIER:
+        return str(allowance.multiplier)
+    return allowance.text
+
+
+@extend_schema_serializer(component_name="StaffAllowance")
+class AllowanceOutput(serializers.Serializer):
+    id = serializers.IntegerField()
+    learner_id = serializers.IntegerField()
+    learner_username = serializers.CharField(source="learner.username")
+    learner_email = serializers.CharField(source="learner.email")
+    exam_id = serializers.IntegerField(allow_null=True, help_text="null: all timed exams.")
+    exam_name = serializers.SerializerMethodField()
+    kind = serializers.ChoiceField(choices=AllowanceKind.choices)
+    value = serializers.SerializerMethodField(method_name="value_of")
+    value_display = serializers.CharField()
+    reason = serializers.CharField()
+    granted_by = serializers.SerializerMethodField()
+    created = serializers.DateTimeField()
+    expires_at = serializers.DateTimeField(allow_null=True)
+
+    def get_exam_name(self, allowance: Allowance) -> str | None:
+        return allowance.exam.name if allowance.exam else None
+
+    def value_of(self, allowance: Allowance) -> str:
+        return allowance_value(allowance)
+
+    def get_granted_by(self, allowance: Allowance) -> str | None:
+        return allowance.granted_by.get_username() if allowance.granted_by else None
+
+
+def _exam_of_course(course: Course, exam_id: int | None) -> Exam | None:
+    if exam_id is None:
+        return None
+    exam = special_exam_of_course(course=course, exam_id=exam_id)
+    if exam is None:
+        raise InvalidInput(f"No special exam {exam_id} in this course.", field="exam")
+    return exam
+
+
+class AllowanceListApi(APIView):
+    """The course's allowances (GET), or grant one (POST).
+
+    POST answers 400 for an unknown learner (`unknown_learner`), a bad value or an exam of
+    another course; 409 `not_enrolled` or `allowance_exists`.
+    """
+
+    @extend_schema_serializer(component_name="AllowanceGrantInput")
+    class InputSerializer(serializers.Serializer):
+        learner = serializers.CharField(max_length=254, help_text="Username or e-mail.")
+        exam = serializers.IntegerField(
+            required=False, allow_null=True, default=None, help_text="null: all timed exams."
+        )
+        kind = serializers.ChoiceField(choices=AllowanceKind.choices)
+        value = serializers.CharField(max_length=2000)
+        reason = serializers.CharField(required=False, allow_blank=True, max_length=2000)
+        expires_at = serializers.DateTimeField(required=False, allow_null=True, default=None)
+
+    @extend_schema(responses=AllowanceOutput(many=True))
+    def get(self, request: Request, course_id: str) -> Response:
+        course = access_course_as_staff(request.user, course_id)
+        return Response(AllowanceOutput(allowances_for_course(course=course), many=True).data)
+
+    @extend_schema(request=InputSerializer, responses={201: AllowanceOutput})
+    def post(self, request: Request, course_id: str) -> Response:
+        course = access_course_as_staff(request.user, course_id)
+        data = self.InputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        values = data.validated_data
+        allowance = allowance_grant(
+            course=course,
+            learner=learner_resolve_one(values["learner"]),
+            exam=_exam_of_course(course, values["exam"]),
+            kind=values["kind"],
+            value=values["value"],
+            reason=values.get("reason", ""),
+            expires_at=values["expires_at"],
+            granted_by=request_user(request),
+            now=timezone.now(),
+        )
+        stored = access_allowance_as_staff(request.user, allowance.pk)
+        return Response(AllowanceOutput(stored).data, status=201)
+
+
+class AllowanceDetailApi(APIView):
+    """Change an allowance's value, reason or expiry (PATCH), or revoke it (DELETE).
+
+    Fields left out stay as they are; `expires_at: null` removes the expiry.
+    """
+
+    @extend_schema_serializer(component_name="AllowanceUpdateInput")
+    class InputSerializer(serializers.Serializer):
+        value = serializers.CharField(required=False, max_length=2000)
+        reason = serializers.CharField(required=False, allow_blank=True, max_length=2000)
+        expires_at = serializers.DateTimeField(required=False, allow_null=True)
+
+    @extend_schema(request=InputSerializer, responses=AllowanceOutput)
+    def patch(self, request: Request, allowance_id: int) -> Response:
+        allowance = access_allowance_as_staff(request.user, allowance_id)
+        data = self.InputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        values = data.validated_data
+        allowance = allowance_update(
+            allowance_id=allowance.pk,
+            value=values.get("value", allowance_value(allowance)),
+            reason=values.get("reason", KEEP),
+            expires_at=values.get("expires_at", KEEP),
+            actor=request_user(request),
+            now=timezone.now(),
+        )
+        return Response(AllowanceOutput(access_allowance_as_staff(request.user, allowance.pk)).data)
+
+    @extend_schema(request=None, responses={204: None})
+    def delete(self, request: Request, allowance_id: int) -> Response:
+        allowance = access_allowance_as_staff(request.user, allowance_id)
+        allowance_revoke(allowance_id=allowance.pk, actor=request_user(request), now=timezone.now())
+        return Response(status=204)
+
+
+@extend_schema_serializer(component_name="AllowanceBulkResult")
+class BulkResultOutput(serializers.Serializer):
+    learner = serializers.CharField()
+    exam_id = serializers.IntegerField(allow_null=True, help_text="null: all timed exams.")
+    exam_name = serializers.CharField()
+    ok = serializers.BooleanField()
+    allowance_id = serializers.IntegerField(allow_null=True)
+    code = serializers.CharField(help_text="Why the pair was refused; empty when ok.")
+    message = serializers.CharField()
+
+
+def _exams_of_course(course: Course, exam_ids: list[int | None] | None) -> list[Exam | None]:
+    if not exam_ids:
+        return [None] if exam_ids is None else []
+    exams = {exam.pk: exam for exam in exams_for_staff(course=course)}
+    unknown = [exam_id for exam_id in exam_ids if exam_id is not None and exam_id not in exams]
+    if unknown:
+        raise InvalidInput(
+            "Not special exams of this course: " + ", ".join(map(str, unknown)) + ".",
+            field="exams",
+            exam_ids=unknown,
+        )
+    chosen = dict.fromkeys(
+        exams.get(exam_id) if exam_id is not None else None for exam_id in exam_ids
+    )
+    return list(chosen)
+
+
+class AllowanceBulkApi(APIView):
+    """Grant one allowance to many learners for many exams; one result per (learner, exam).
+
+    Each pair is its own transaction. 200 when every pair was granted, 207 when some were,
+    400 `nothing_granted` (the results in extra.results) when none was. `exams` null or left
+    out: all timed exams; a null in the list also means all timed exams. Exams of another
+    course, or a bad kind, value or expiry, refuse the whole request (400) before anything.
+    """
+
+    @extend_schema_serializer(component_name="AllowanceBulkInput")
+    class InputSerializer(serializers.Serializer):
+        learners = serializers.ListField(
+            child=serializers.CharField(max_length=254), help_text="Usernames or e-mails."
+        )
+        exams = serializers.ListField(
+            child=serializers.IntegerField(allow_null=True),
+            required=False,
+            allow_null=True,
+            default=None,
+        )
+        kind = serializers.ChoiceField(choices=AllowanceKind.choices)
+        value = serializers.CharField(max_length=2000)
+        reason = serializers.CharField(required=False, allow_blank=True, max_length=2000)
+        expires_at = serializers.DateTimeField(required=False, allow_null=True, default=None)
+
+    @extend_schema_serializer(component_name="AllowanceBulkOutput")
+    class OutputSerializer(serializers.Serializer):
+        granted = serializers.IntegerField()
+        failed = serializers.IntegerField()
+        results = BulkResultOutput(many=True)
+
+    @extend_schema(
+        request=InputSerializer, responses={200: OutputSerializer, 207: OutputSerializer}
+    )
+    def post(self, request: Request, course_id: str) -> Response:
+        course = access_course_as_staff(request.user, course_id)
+        data = self.InputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        values = data.validated_data
+        results = allowance_grant_bulk(
+            course=course,
+            learners=values["learners"],
+            exams=_exams_of_course(course, values["exams"]),
+            kind=values["kind"],
+            value=values["value"],
+            reason=values.get("reason", ""),
+            expires_at=values["expires_at"],
+            granted_by=request_user(request),
+            now=timezone.now(),
+        )
+        granted = sum(result.ok for result in results)
+        body: dict[str, Any] = {
+            "granted": granted,
+            "failed": len(results) - granted,
+            "results": BulkResultOutput(results, many=True).data,
+        }
+        if not granted:
+            raise NothingGranted("No allowance was granted; see each result.", **body)
+        return Response(
+            self.OutputSerializer(body).data, status=200 if body["failed"] == 0 else 207
+        )
+
+
+@extend_schema_serializer(component_name="AllowanceCsvProblem")
+class CsvProblemOutput(serializers.Serializer):
+    code = serializers.CharField()
+    message = serializers.CharField()
+
+
+@extend_schema_serializer(component_name="AllowanceCsvRow")
+class CsvRowOutput(serializers.Serializer):
+    """One row of the uploaded file as given, with its line number and problems."""
+
+    line = serializers.IntegerField()
+    learner = serializers.CharField()
+    exam = serializers.CharField()
+    kind = serializers.CharField()
+    value = serializers.CharField()
+    reason = serializers.CharField()
+    expires_at = serializers.CharField()
+    ok = serializers.BooleanField()
+    problems = CsvProblemOutput(many=True)
+
+
+class AllowanceUploadApi(APIView):
+    """Allowances from a CSV file (multipart field `file`): check it, then save all or none.
+
+    Columns (header line required): learner,exam,kind,value,reason,expires_at. `dry_run`
+    defaults to true: 200 with every row's problems, nothing saved. With `dry_run=false`:
+    201 and the number created when every row is fine, else 400 `csv_rows_invalid` with the
+    report in extra.rows and nothing saved. A file over 1 MB or 5,000 rows, not UTF-8, empty,
+    or without the header answers 400 with its own code (csv_too_large, csv_too_many_rows,
+    csv_not_utf8, csv_empty, csv_bad_header, csv_malformed).
+    """
+
+    parser_classes = [MultiPartParser, FormParser]
+
+    @extend_schema_serializer(component_name="AllowanceUploadInput")
+    class InputSerializer(serializers.Serializer):
+        file = serializers.FileField(allow_empty_file=True)
+        dry_run = serializers.BooleanField(default=True)
+
+        def __init__(self, *args: Any, **kwargs: Any) -> None:
+            super().__init__(*args, **kwargs)
+            # Left out of a form means "just check", never "save".
+            self.fields["dry_run"].default_empty_html = True
+
+    @extend_schema_serializer(component_name="AllowanceUploadOutput")
+    class OutputSerializer(serializers.Serializer):
+        dry_run = serializers.BooleanField()
+        ok = serializers.BooleanField()
+        total_rows = serializers.IntegerField()
+        problem_rows = serializers.IntegerField()
+        created = serializers.IntegerField()
+        rows = CsvRowOutput(many=True)
+
+    @extend_schema(
+        request={"multipart/form-data": InputSerializer},
+        responses={200: OutputSerializer, 201: OutputSerializer},
+    )
+    def post(self, request: Request, course_id: str) -> Response:
+        course = access_course_as_staff(request.user, course_id)
+        data = self.InputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        content = upload_read(data.validated_data["file"])
+        now = timezone.now()
+        if data.validated_data["dry_run"]:
+            report = allowance_csv_check(course=course, data=content, now=now)
+            body = {
+                "dry_run": True,
+                "ok": report.ok,
+                "total_rows": len(report.rows),
+                "problem_rows": report.problem_rows,
+                "created": 0,
+                "rows": report.as_data(),
+            }
+            return Response(self.OutputSerializer(body).data)
+        created = allowance_csv_apply(
+            course=course, data=content, actor=request_user(request), now=now
+        )
+        body = {
+            "dry_run": False,
+            "ok": True,
+            "total_rows": len(created),
+            "problem_rows": 0,
+            "created": len(created),
+            "rows": [],
+        }
+        return Response(self.OutputSerializer(body).data, status=201)
