@@ -21,7 +21,7 @@ import django
 
 django.setup()
 
-from bench import report_csv  # noqa: E402
+from bench import poll, report_csv  # noqa: E402
 
 REPO = Path(__file__).resolve().parents[1]
 
@@ -61,12 +61,17 @@ def machine() -> dict[str, Any]:
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("--only", default="csv")
+    parser.add_argument("--only", default="poll,csv")
+    parser.add_argument("--seconds", type=int, default=15, help="length of each load run")
     parser.add_argument("--csv-attempts", type=int, default=1_000_000)
     parser.add_argument("--json", default=str(REPO / "var" / "bench" / "results.json"))
     args = parser.parse_args()
     cases = set(args.only.split(","))
     results: dict[str, Any] = {"machine": machine()}
+    if "poll" in cases:
+        print("timer status poll under load ...", flush=True)
+        results["poll"] = poll.run(args.seconds)
+        print(json.dumps(results["poll"], indent=2), flush=True)
     if "csv" in cases:
         print(f"results CSV on {args.csv_attempts:,} attempts ...", flush=True)
         results["csv"] = report_csv.run(args.csv_attempts)

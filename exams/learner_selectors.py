@@ -51,9 +51,10 @@ class AttemptSummary:
 
 
 def review_result(attempt: Attempt) -> str | None:
-    """Pending / Satisfactory / Unsatisfactory for a proctored attempt that ended, else None."""
-    if not attempt.taking_as_proctored:
-        return None
+    """Pending / Satisfactory / Unsatisfactory for a proctored attempt that ended, else None
+    (also for practice attempts, which no one reviews)."""
+    if not attempt.taking_as_proctored or attempt.is_sample_attempt:
+        return None  # practice exams are not reviewed
     if attempt.status in REVIEW_LABELS:
         return str(REVIEW_LABELS[S(attempt.status)])
     if attempt.status in FINISHED:

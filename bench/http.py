@@ -1,0 +1,127 @@
+"""Load generation against a gunicorn of the app on 127.0.0.1: wrk for GETs, sessions for
+logged-in learners."""
+
+import json
+import os
+import re
+import signal
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+from django.conf import settings
+from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
+from django.contrib.sessions.backends.cached_db import SessionStore
+
+from bench.procs import REPO
+
+WRK_SCRIPT = """
+local targets = {%s}
+local n = 0
+request = function()
+  n = n + 1
+  local t = targets[(n %% #targets) + 1]
+  return wrk.format("GET", t[2], {["Cookie"] = t[1]})
+end
+done = function(summary, latency, requests)
+  io.write(string.format("JSON{\\"requests\\":%%d,\\"duration_us\\":%%d,\\"p50_ms\\":%%.3f,\\"p99_ms\\":%%.3f,\\"errors\\":%%d,\\"non2xx\\":%%d}\\n",
+    summary.requests, summary.duration, latency:percentile(50)/1000, latency:percentile(99)/1000,
+    summary.errors.connect + summary.errors.read + summary.errors.write + summary.errors.timeout,
+    summary.errors.status))
+end
+"""
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+def session_cookie(user: Any) -> str:
+    """A logged-in session for `user`, as a Cookie header value."""
+    store = SessionStore()
+    store[SESSION_KEY] = str(user.pk)
+    store[BACKEND_SESSION_KEY] = "django.contrib.auth.backends.ModelBackend"
+    store[HASH_SESSION_KEY] = user.get_session_auth_hash()
+    store.create()
+    return f"{settings.SESSION_COOKIE_NAME}={store.session_key}"
+
+
+@contextmanager
+def gunicorn(workers: int = 2) -> Iterator[str]:
+    """Serve the app (bench settings) with gunicorn; yield its base URL."""
+    port = free_port()
+    env = {**os.environ, "DJANGO_SETTINGS_MODULE": "bench.settings"}
+    log = Path(tempfile.mkdtemp()) / "gunicorn.log"
+    with log.open("wb") as out:
+        process = subprocess.Popen(
+            [
+                sys.executable,
+                "-m",
+                "gunicorn",
+                "settings.wsgi",
+                "-w",
+                str(workers),
+                "-b",
+                f"127.0.0.1:{port}",
+                "--log-level",
+                "warning",
+            ],
+            cwd=REPO,
+            env=env,
+            stdout=out,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
+    try:
+        deadline = time.monotonic() + 30
+        while time.monotonic() < deadline:
+            with socket.socket() as sock:
+                if sock.connect_ex(("127.0.0.1", port)) == 0:
+                    break
+            time.sleep(0.2)
+        else:
+            raise RuntimeError(f"gunicorn did not start:\n{log.read_text()}")
+        yield f"http://127.0.0.1:{port}"
+    finally:
+        os.killpg(process.pid, signal.SIGTERM)
+        process.wait(timeout=20)
+
+
+def wrk(
+    base_url: str, targets: list[tuple[str, str]], *, seconds: int = 15, connections: int = 32
+) -> dict[str, float]:
+    """GET each (cookie, path) target in turn for `seconds`; return requests/s, p50, p99."""
+    entries = ",".join(f"{{{json.dumps(c)},{json.dumps(p)}}}" for c, p in targets)
+    script = Path(tempfile.mkdtemp()) / "targets.lua"
+    script.write_text(WRK_SCRIPT % entries)
+    result = subprocess.run(
+        [
+            "wrk",
+            "-t2",
+            f"-c{connections}",
+            f"-d{seconds}s",
+            "--timeout",
+            "10s",
+            "-s",
+            str(script),
+            base_url,
+        ],
+        capture_output=True,
+        text=True,
+        timeout=seconds + 60,
+        check=True,
+    )
+    match = re.search(r"JSON(\{.*\})", result.stdout)
+    if match is None:
+        raise RuntimeError(result.stdout + result.stderr)
+    data = json.loads(match.group(1))
+    data["requests_per_second"] = data["requests"] / (data["duration_us"] / 1e6)
+    return data
