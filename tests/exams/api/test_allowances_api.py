@@ -5,6 +5,8 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from exams.models import Allowance, AuditLogEntry
@@ -120,6 +122,19 @@ def test_allowance_list_shows_every_field(as_user, course, instructor, granted, 
             "expires_at": None,
         },
     ]
+
+
+def test_allowance_list_costs_the_same_queries_for_3_and_30_allowances(
+    as_user, course, instructor, final, django_assert_num_queries
+):
+    client = as_user(instructor)
+    AllowanceFactory.create_batch(3, exam=final, granted_by=instructor)
+    with CaptureQueriesContext(connection) as three:
+        client.get(allowances_url(course))
+    AllowanceFactory.create_batch(27, exam=final, granted_by=instructor)
+
+    with django_assert_num_queries(len(three)):
+        assert len(client.get(allowances_url(course)).json()) == 30
 
 
 @pytest.mark.parametrize("actor", ACTORS)
