@@ -1,0 +1,55 @@
+"""What the instructor pages share: access, the acting user, showing service errors on forms."""
+
+from typing import TYPE_CHECKING
+from urllib.parse import urlencode
+
+from django import forms
+from django.http import Http404, HttpRequest
+from django.urls import reverse
+
+from exams.exceptions import DomainError, NotFound
+from exams.models import Course
+from exams.permissions import access_course_as_staff
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import User
+
+FILTER_PARAMS = ("q", "exam", "status")
+
+
+def staff_course_or_404(request: HttpRequest, course_id: str) -> Course:
+    """The course if the user is its staff or support staff; else 404 (exists or not)."""
+    try:
+        return access_course_as_staff(request.user, course_id)
+    except NotFound:
+        raise Http404("No such course.") from None
+
+
+def acting_user(request: HttpRequest) -> "User":
+    """The signed-in user (every instructor page is login_required)."""
+    user = request.user
+    assert user.is_authenticated
+    return user
+
+
+def add_domain_error(
+    form: forms.BaseForm, error: DomainError, fields: dict[str, str] | None = None
+) -> None:
+    """Show a service's refusal on the field it names (`extra["field"]`, else its code mapped
+    through `fields`), or above the form."""
+    name = str(error.extra.get("field") or error.code)
+    name = (fields or {}).get(name, name)
+    form.add_error(name if name in form.fields else None, forms.ValidationError(error.message))
+
+
+def dashboard_url(course: Course, params: dict[str, str] | None = None) -> str:
+    """The dashboard, keeping the search filters (and page) given."""
+    url = reverse("exams:instructor-dashboard", args=[course.course_id])
+    kept = {k: v for k, v in (params or {}).items() if v}
+    return f"{url}?{urlencode(kept)}" if kept else url
+
+
+def filters_of(request: HttpRequest, *, page: bool = False) -> dict[str, str]:
+    """The dashboard's filters in the request's query string (for going back to the list)."""
+    names = (*FILTER_PARAMS, "page") if page else FILTER_PARAMS
+    return {name: request.GET.get(name, "") for name in names}

@@ -1,0 +1,37 @@
+"""Template helpers of the instructor pages: times in UTC with the zone shown, durations."""
+
+from datetime import UTC, datetime
+
+from django import template
+from django.utils.html import format_html
+
+register = template.Library()
+
+
+@register.simple_tag
+def utc_time(moment: datetime | None, empty: str = "—") -> str:
+    """A <time> element: ISO 8601 in `datetime`, "2026-11-02 09:00 UTC" as text (date and time
+    in two spans, so that a narrow column breaks between them).
+
+    The page script shows it in the viewer's time zone and keeps the UTC text as a tooltip.
+    """
+    if moment is None:
+        return empty
+    moment = moment.astimezone(UTC)
+    return format_html(
+        '<time datetime="{}" data-local><span>{}</span> <span>{} UTC</span></time>',
+        moment.isoformat(),
+        moment.strftime("%Y-%m-%d"),
+        moment.strftime("%H:%M"),
+    )
+
+
+@register.filter
+def duration(seconds: int | None) -> str:
+    """Seconds as HH:MM (HH:MM:SS when there are leftover seconds); "—" when unknown."""
+    if not seconds:
+        return "—"
+    hours, rest = divmod(int(seconds), 3600)
+    minutes, secs = divmod(rest, 60)
+    text = f"{hours:02d}:{minutes:02d}"
+    return f"{text}:{secs:02d}" if secs else text
