@@ -179,6 +179,11 @@ def attempts_for_course(*, course: Course, filters: AttemptFilters) -> AttemptPa
     )
 
 
+def exams_of_course(*, course: Course) -> list[Exam]:
+    """Every exam of the course, special or not, in course order (the settings page)."""
+    return list(Exam.objects.filter(course=course))
+
+
 def exams_for_staff(*, course: Course) -> list[Exam]:
     """The course's special exams (active or not), in course order."""
     return list(Exam.objects.filter(course=course).exclude(exam_type=ExamType.NONE))

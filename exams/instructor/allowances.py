@@ -62,14 +62,15 @@ def allowances(request: HttpRequest, course_id: str) -> HttpResponse:
     course = staff_course_or_404(request, course_id)
     if request.method == "GET":
         return _page(request, course)
-    form = AllowanceForm(request.POST, exams=exams_for_staff(course=course), prefix="add")
+    exams = exams_for_staff(course=course)
+    form = AllowanceForm(request.POST, exams=exams, prefix="add")
     if form.is_valid():
         data = form.cleaned_data
         try:
             allowance_grant(
                 course=course,
                 learner=learner_resolve_one(data["learner"]),
-                exam=exams_chosen(data["exam"], exams_for_staff(course=course))[0],
+                exam=exams_chosen(data["exam"], exams)[0],
                 kind=data["kind"],
                 value=data["value"],
                 reason=data["reason"],
@@ -110,7 +111,7 @@ def allowance_edit(request: HttpRequest, course_id: str, allowance_id: int) -> H
         "reason": allowance.reason,
         "expires_at": allowance.expires_at,
     }
-    form = AllowanceEditForm(request.POST or None, initial=initial)
+    form = AllowanceEditForm(request.POST if request.method == "POST" else None, initial=initial)
     if request.method == "POST" and form.is_valid():
         try:
             allowance_update(

@@ -17,6 +17,7 @@ from exams.instructor.common import acting_user, add_domain_error, staff_course_
 from exams.instructor.forms import CourseSettingsForm, ExamSettingsForm
 from exams.models import Course, Exam
 from exams.services.course_settings import course_settings_update, exam_settings_update
+from exams.staff_selectors import exams_of_course
 from exams.timing import format_hhmm
 
 COURSE_SECTION = "course"
@@ -88,7 +89,7 @@ def _save(request: HttpRequest, course: Course, exams: list[Exam]) -> Any:
 def settings_page(request: HttpRequest, course_id: str) -> HttpResponse:
     """Course settings (proctoring switches, provider) and every exam's settings."""
     course = staff_course_or_404(request, course_id)
-    exams = list(Exam.objects.filter(course=course))
+    exams = exams_of_course(course=course)
     refused = None
     if request.method == "POST":
         refused = _save(request, course, exams)
