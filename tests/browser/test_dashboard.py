@@ -313,6 +313,23 @@ def test_clear_dialog_has_no_serious_accessibility_violations(
     assert_accessible(page, "the clear confirmation dialog")
 
 
+def test_confirmation_and_edit_pages_have_no_serious_accessibility_violations(
+    course, learner, other_learner, auditor, instructor, browser_as
+):
+    exams = busy_course(course, learner, other_learner, auditor, instructor)
+    attempt = Attempt.objects.filter(exam=exams["final"], learner=learner).get()
+    allowance = Allowance.objects.filter(learner=learner).get()
+
+    for suffix in (
+        f"attempts/{attempt.pk}/clear/",
+        f"allowances/{allowance.pk}/edit/",
+        f"allowances/{allowance.pk}/delete/",
+    ):
+        page = browser_as(instructor, instructor_path(course, suffix))
+        assert_accessible(page, suffix)
+        page.close()
+
+
 @pytest.mark.skipif(
     os.environ.get("UPDATE_SCREENSHOTS") != "1", reason="set UPDATE_SCREENSHOTS=1 to write"
 )
