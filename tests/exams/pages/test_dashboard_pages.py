@@ -83,7 +83,6 @@ def test_instructor_navigation_marks_the_current_page(client, course, instructor
 
     assert f'<a href="{BASE}settings/" aria-current="page">Settings</a>' in html
     assert f'<a href="{BASE}">Special Exam</a>' in html
-    assert "data-download" not in html
 
 
 # The dashboard
