@@ -326,8 +326,8 @@ def _check_duplicate(row: RowReport, ctx: _Context, exam_ok: bool) -> None:
         row.problems.append(
             Problem(
                 "allowance_exists",
-                f"'{row.cells['learner']}' already has a {kind} allowance for {scope}; "
-                "change or delete that one instead.",
+                f"'{row.cells['learner']}' already has an allowance of this kind ({kind}) "
+                f"for {scope}; change or delete that one instead.",
             )
         )
 

@@ -539,7 +539,7 @@ def test_csv_apply_of_a_file_gone_stale_saves_nothing(client, learner, instructo
     html = response.content.decode()
     assert response.status_code == 400
     assert "1 of 1 rows have problems; nothing was saved." in html
-    assert "already has a additional minutes allowance" in html
+    assert "already has an allowance of this kind (additional minutes)" in html
     assert Allowance.objects.get().minutes == 5
 
 

@@ -337,14 +337,16 @@ def test_an_allowance_that_already_exists_is_a_problem(course, setup, learner, n
         2: [
             (
                 "allowance_exists",
-                "'learner' already has a additional minutes allowance for 'Final exam'; "
+                "'learner' already has an allowance of this kind (additional minutes) "
+                "for 'Final exam'; "
                 "change or delete that one instead.",
             )
         ],
         3: [
             (
                 "allowance_exists",
-                "'learner' already has a additional minutes allowance for all timed exams; "
+                "'learner' already has an allowance of this kind (additional minutes) "
+                "for all timed exams; "
                 "change or delete that one instead.",
             )
         ],
