@@ -5,5 +5,5 @@ Other apps (proctoring, notifications) connect receivers here instead of to mode
 
 from django.dispatch import Signal
 
-# kwargs: attempt_id, attempt_code, from_status, to_status, actor_id
+# kwargs: attempt_id, attempt_code, from_status, to_status, taking_as_proctored, actor_id
 attempt_status_changed = Signal()

@@ -13,11 +13,16 @@ NOTIFY_ON = {
 }
 
 
-def on_attempt_status_changed(sender: Any, *, attempt_id: int, to_status: str, **_: Any) -> None:
+def on_attempt_status_changed(
+    sender: Any, *, attempt_id: int, to_status: str, taking_as_proctored: bool, **_: Any
+) -> None:
     """Open the provider session when setup begins; tell the provider when the exam starts or
-    stops. Provider calls run in Celery tasks, never in the learner's request."""
+    stops. Provider calls run in Celery tasks, never in the learner's request. Attempts taken
+    without proctoring have no session: nothing to do."""
     from proctoring.tasks import session_notify_task, session_open_task
 
+    if not taking_as_proctored:
+        return
     if to_status == S.DOWNLOAD_SOFTWARE_CLICKED:
         session_open_task.delay(attempt_id)
     elif to_status in NOTIFY_ON:

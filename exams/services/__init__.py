@@ -6,17 +6,16 @@ from exams.services.attempts import (
     attempt_continue,
     attempt_create,
     attempt_error,
-    attempt_expire,
     attempt_mark_ready,
     attempt_resume,
-    attempt_review_result,
-    attempt_session_submitted,
     attempt_setup_begin,
     attempt_start,
     attempt_stop,
     attempt_submit,
 )
+from exams.services.expiry import attempt_expire, attempt_refresh, attempts_expire_batch
 from exams.services.retakes import attempt_clear, attempt_practice_reset
+from exams.services.reviews import attempt_review_result, attempt_session_submitted
 
 __all__ = [
     "allowance_grant",
@@ -30,6 +29,7 @@ __all__ = [
     "attempt_expire",
     "attempt_mark_ready",
     "attempt_practice_reset",
+    "attempt_refresh",
     "attempt_resume",
     "attempt_review_result",
     "attempt_session_submitted",
@@ -37,4 +37,5 @@ __all__ = [
     "attempt_start",
     "attempt_stop",
     "attempt_submit",
+    "attempts_expire_batch",
 ]

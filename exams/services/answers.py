@@ -60,7 +60,7 @@ def answer_save(
         running = attempt.status in IN_PROGRESS
     if running:
         # Close it in a transaction of its own so the refusal below does not undo the close.
-        from exams.services.attempts import attempt_expire
+        from exams.services.expiry import attempt_expire
 
         attempt_expire(attempt_id=attempt_id, now=now)
         raise DeadlinePassed()
@@ -73,26 +73,38 @@ def answer_save(
     )
 
 
-def attempt_grade(attempt: Attempt, *, now: datetime) -> None:
-    """Score every saved answer and store the totals on the attempt. The caller saves it.
+def attempts_grade(attempts: list[Attempt], *, now: datetime) -> None:
+    """Score every saved answer of the attempts and store the totals on each. The caller saves
+    the attempts; answers are saved here.
 
-    Runs inside the caller's transaction, with the attempt row locked.
+    Runs inside the caller's transaction, with the attempt rows locked. Costs a fixed number of
+    queries however many attempts: questions once per exam, answers in one query.
     """
-    questions = list(questions_with_choices(exam_id=attempt.exam_id))
-    answers = {a.question_id: a for a in Answer.objects.filter(attempt=attempt)}
-    earned = Decimal(0)
-    possible = Decimal(0)
+    if not attempts:
+        return
+    keys: dict[int, list[tuple[int, grading.QuestionKey]]] = {}
+    for exam_id in {a.exam_id for a in attempts}:
+        keys[exam_id] = [(q.pk, question_key(q)) for q in questions_with_choices(exam_id=exam_id)]
+    answers: dict[tuple[int, int], Answer] = {
+        (a.attempt_id, a.question_id): a
+        for a in Answer.objects.filter(attempt__in=attempts).only(
+            "id", "attempt_id", "question_id", "response", "points_awarded"
+        )
+    }
     changed: list[Answer] = []
-    for question in questions:
-        possible += question.points
-        answer = answers.get(question.pk)
-        if answer is None:
-            continue
-        answer.points_awarded = grading.score(question_key(question), answer.response)
-        earned += answer.points_awarded
-        changed.append(answer)
+    for attempt in attempts:
+        earned = Decimal(0)
+        possible = Decimal(0)
+        for question_id, key in keys[attempt.exam_id]:
+            possible += key.points
+            answer = answers.get((attempt.pk, question_id))
+            if answer is None:
+                continue
+            answer.points_awarded = grading.score(key, answer.response)
+            earned += answer.points_awarded
+            changed.append(answer)
+        attempt.points_earned = earned
+        attempt.points_possible = possible
+        attempt.graded_at = now
     if changed:
-        Answer.objects.bulk_update(changed, ["points_awarded"])
-    attempt.points_earned = earned
-    attempt.points_possible = possible
-    attempt.graded_at = now
+        Answer.objects.bulk_update(changed, ["points_awarded"], batch_size=1000)

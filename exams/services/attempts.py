@@ -7,7 +7,6 @@ Every service locks the attempt row, returns it unchanged when the move already 
 from datetime import datetime
 from typing import TYPE_CHECKING
 
-from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.db.models import Case, Value, When
 from django.utils import timezone
@@ -27,9 +26,9 @@ from exams.exceptions import (
 )
 from exams.models import Attempt, AttemptTransition, Exam, ExamType, TransitionKind
 from exams.selectors import allowances_effective, attempt_get_locked
-from exams.services.answers import attempt_grade
+from exams.services.closing import close, expire_if_overdue
 from exams.services.history import Actor, record_created, transition
-from exams.state_machine import FINISHED, IN_PROGRESS, LIVE, REVIEW_RESULTS, AttemptStatus
+from exams.state_machine import FINISHED, IN_PROGRESS, LIVE, AttemptStatus
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import User
@@ -37,7 +36,7 @@ if TYPE_CHECKING:
 S = AttemptStatus
 
 
-def _locked(attempt_id: int) -> Attempt:
+def locked(attempt_id: int) -> Attempt:
     try:
         return attempt_get_locked(attempt_id=attempt_id)
     except Attempt.DoesNotExist:
@@ -190,7 +189,7 @@ def _simple_move(
     reason: str,
 ) -> Attempt:
     now = now or timezone.now()
-    attempt = _locked(attempt_id)
+    attempt = locked(attempt_id)
     if attempt.status == to:
         return attempt
     # The table also allows error -> setup/ready, but that move is the staff resume's alone.
@@ -210,7 +209,7 @@ def attempt_start(*, attempt_id: int, actor: Actor, now: datetime | None = None)
     is returned unchanged, so a double click can never push the deadline back.
     """
     now = now or timezone.now()
-    attempt = _locked(attempt_id)
+    attempt = locked(attempt_id)
     if attempt.status in IN_PROGRESS:
         return attempt
     exam = attempt.exam
@@ -255,8 +254,8 @@ def attempt_start(*, attempt_id: int, actor: Actor, now: datetime | None = None)
 def attempt_stop(*, attempt_id: int, actor: Actor, now: datetime | None = None) -> Attempt:
     """The learner asked to end the exam and is asked to confirm; the clock keeps running."""
     now = now or timezone.now()
-    attempt = _locked(attempt_id)
-    if attempt.status == S.READY_TO_SUBMIT or _expire_if_overdue(attempt, now):
+    attempt = locked(attempt_id)
+    if attempt.status == S.READY_TO_SUBMIT or expire_if_overdue(attempt, now):
         return attempt
     transition(attempt, to=S.READY_TO_SUBMIT, actor=actor, at=now)
     attempt.save(update_fields=["status", "modified"])
@@ -267,8 +266,8 @@ def attempt_stop(*, attempt_id: int, actor: Actor, now: datetime | None = None) 
 def attempt_continue(*, attempt_id: int, actor: Actor, now: datetime | None = None) -> Attempt:
     """The learner chose 'continue working' instead of ending the exam."""
     now = now or timezone.now()
-    attempt = _locked(attempt_id)
-    if attempt.status == S.STARTED or _expire_if_overdue(attempt, now):
+    attempt = locked(attempt_id)
+    if attempt.status == S.STARTED or expire_if_overdue(attempt, now):
         return attempt
     if attempt.status != S.READY_TO_SUBMIT:
         raise IllegalTransition(current=attempt.status, target=S.STARTED)
@@ -285,64 +284,16 @@ def attempt_submit(*, attempt_id: int, actor: Actor, now: datetime | None = None
     closed as timed out, at its deadline.
     """
     now = now or timezone.now()
-    attempt = _locked(attempt_id)
+    attempt = locked(attempt_id)
     if attempt.status in FINISHED:
         return attempt
     if attempt.status in IN_PROGRESS and timing.is_overdue(
         deadline_at=attempt.deadline_at, now=now
     ):
-        _close(attempt, to=S.TIMED_OUT, actor=None, now=now, reason="deadline passed")
+        close(attempt, to=S.TIMED_OUT, actor=None, now=now, reason="deadline passed")
         return attempt
-    _close(attempt, to=S.COMPLETED, actor=actor, now=now)
+    close(attempt, to=S.COMPLETED, actor=actor, now=now)
     return attempt
-
-
-@transaction.atomic
-def attempt_expire(*, attempt_id: int, now: datetime | None = None) -> Attempt | None:
-    """Close a running attempt whose deadline (plus the answer grace) has passed.
-
-    Does nothing if the attempt already ended, was cleared, or its deadline moved later (extra
-    time granted after the sweep picked it up). Returns None for a cleared attempt.
-    """
-    now = now or timezone.now()
-    try:
-        attempt = attempt_get_locked(attempt_id=attempt_id)
-    except Attempt.DoesNotExist:
-        return None
-    _expire_if_overdue(attempt, now, grace_seconds=settings.EXAMS_ANSWER_GRACE_SECONDS)
-    return attempt
-
-
-def _expire_if_overdue(attempt: Attempt, now: datetime, *, grace_seconds: int = 0) -> bool:
-    """Time out a locked, running, overdue attempt. True if it did."""
-    if attempt.status not in IN_PROGRESS:
-        return False
-    if not timing.is_overdue(deadline_at=attempt.deadline_at, now=now, grace_seconds=grace_seconds):
-        return False
-    _close(attempt, to=S.TIMED_OUT, actor=None, now=now, reason="deadline passed")
-    return True
-
-
-def _close(
-    attempt: Attempt, *, to: AttemptStatus, actor: Actor, now: datetime, reason: str = ""
-) -> None:
-    """Move a locked attempt to completed/timed out, stamp the time and grade it."""
-    transition(attempt, to=to, actor=actor, at=now, reason=reason)
-    ended_at = now
-    if to == S.TIMED_OUT and attempt.deadline_at is not None:
-        ended_at = min(now, attempt.deadline_at)
-    attempt.completed_at = ended_at
-    attempt_grade(attempt, now=now)
-    attempt.save(
-        update_fields=[
-            "status",
-            "modified",
-            "completed_at",
-            "points_earned",
-            "points_possible",
-            "graded_at",
-        ]
-    )
 
 
 @transaction.atomic
@@ -355,14 +306,14 @@ def attempt_error(
     whose time had already run out is closed as timed out instead.
     """
     now = now or timezone.now()
-    attempt = _locked(attempt_id)
-    if attempt.status == S.ERROR or _expire_if_overdue(attempt, now):
+    attempt = locked(attempt_id)
+    if attempt.status == S.ERROR or expire_if_overdue(attempt, now):
         return attempt
     running = attempt.status in IN_PROGRESS
     remaining = timing.seconds_remaining(deadline_at=attempt.deadline_at, now=now)
     if running and remaining == 0:
         # Not a whole second left to resume with: a resume could never start again.
-        _close(attempt, to=S.TIMED_OUT, actor=None, now=now, reason="deadline passed")
+        close(attempt, to=S.TIMED_OUT, actor=None, now=now, reason="deadline passed")
         return attempt
     transition(attempt, to=S.ERROR, actor=actor, at=now, reason=reason or "proctoring error")
     fields = ["status", "modified"]
@@ -383,7 +334,7 @@ def attempt_resume(*, attempt_id: int, actor: Actor, now: datetime | None = None
     the due date the attempt is closed as timed out instead, and its saved answers graded.
     """
     now = now or timezone.now()
-    attempt = _locked(attempt_id)
+    attempt = locked(attempt_id)
     if _was_just_resumed(attempt):
         return attempt
     if attempt.status != S.ERROR or attempt.completed_at is not None:
@@ -392,7 +343,7 @@ def attempt_resume(*, attempt_id: int, actor: Actor, now: datetime | None = None
     if attempt.started_at is not None and due_at is not None and now >= due_at:
         # Too late to go on: close it at the due date and grade what was saved.
         attempt.deadline_at = due_at
-        _close(attempt, to=S.TIMED_OUT, actor=actor, now=now, reason="resumed after the due date")
+        close(attempt, to=S.TIMED_OUT, actor=actor, now=now, reason="resumed after the due date")
         attempt.save(update_fields=["deadline_at"])
         return attempt
     target = S.READY_TO_START if attempt.started_at is not None else S.DOWNLOAD_SOFTWARE_CLICKED
@@ -412,61 +363,3 @@ def _was_just_resumed(attempt: Attempt) -> bool:
         .first()
     )
     return last == (S.ERROR, attempt.status)
-
-
-@transaction.atomic
-def attempt_session_submitted(
-    *, attempt_id: int, actor: Actor = None, now: datetime | None = None
-) -> Attempt:
-    """The provider confirmed the session upload: the attempt waits for its review."""
-    now = now or timezone.now()
-    attempt = _locked(attempt_id)
-    if attempt.status in (S.SUBMITTED, *REVIEW_RESULTS):
-        return attempt
-    transition(attempt, to=S.SUBMITTED, actor=actor, at=now, reason="session uploaded")
-    attempt.save(update_fields=["status", "modified"])
-    return attempt
-
-
-@transaction.atomic
-def attempt_review_result(
-    *,
-    attempt_id: int,
-    result: AttemptStatus,
-    actor: Actor = None,
-    now: datetime | None = None,
-    reason: str = "",
-) -> Attempt:
-    """Apply a review result (verified, rejected, second review required, error).
-
-    A review for an attempt whose upload confirmation never came implies the upload: the
-    attempt passes through `submitted` first, and both moves are recorded. The order of
-    competing reviews is the caller's concern (proctoring keeps the newest).
-    """
-    now = now or timezone.now()
-    if result not in REVIEW_RESULTS:
-        raise InvalidInput(f"'{result}' is not a review result.", field="result")
-    attempt = _locked(attempt_id)
-    if attempt.status == result:
-        return attempt
-    if attempt.status == S.ERROR and attempt.completed_at is None and result != S.ERROR:
-        # The learner never finished: there is nothing graded to review.
-        raise IllegalTransition(
-            current=attempt.status,
-            target=result,
-            message="This attempt stopped with an error before the learner finished the exam; "
-            "let the learner resume instead.",
-        )
-    if attempt.status in IN_PROGRESS:
-        # A review follows the exam. An `error` result here would also skip attempt_error's
-        # pause of the clock, and the resume would start a fresh one.
-        raise IllegalTransition(
-            current=attempt.status,
-            target=result,
-            message="The learner is still taking this exam; a review can only follow its end.",
-        )
-    if attempt.status in (S.COMPLETED, S.TIMED_OUT) and result != S.ERROR:
-        transition(attempt, to=S.SUBMITTED, actor=actor, at=now, reason="review received")
-    transition(attempt, to=result, actor=actor, at=now, reason=reason or "review received")
-    attempt.save(update_fields=["status", "modified"])
-    return attempt

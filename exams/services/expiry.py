@@ -1,12 +1,17 @@
-"""The lazy expiry check every read of a running attempt goes through."""
+"""Closing attempts whose time ran out: lazily on reads, one at a time, and in sweeper batches."""
 
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from django.conf import settings
+from django.db import transaction
+from django.utils import timezone
 
 from exams import timing
 from exams.models import Attempt
-from exams.state_machine import IN_PROGRESS
+from exams.selectors import attempt_get_locked
+from exams.services.answers import attempts_grade
+from exams.services.closing import CLOSED_FIELDS, end, expire_if_overdue
+from exams.state_machine import IN_PROGRESS, AttemptStatus
 
 
 def attempt_refresh(attempt: Attempt, *, now: datetime) -> Attempt:
@@ -19,6 +24,44 @@ def attempt_refresh(attempt: Attempt, *, now: datetime) -> Attempt:
     )
     if not overdue:
         return attempt
-    from exams.services.attempts import attempt_expire
-
     return attempt_expire(attempt_id=attempt.pk, now=now) or attempt
+
+
+@transaction.atomic
+def attempt_expire(*, attempt_id: int, now: datetime | None = None) -> Attempt | None:
+    """Close a running attempt whose deadline (plus the answer grace) has passed.
+
+    Does nothing if the attempt already ended, was cleared, or its deadline moved later (extra
+    time granted after the sweep picked it up). Returns None for a cleared attempt.
+    """
+    now = now or timezone.now()
+    try:
+        attempt = attempt_get_locked(attempt_id=attempt_id)
+    except Attempt.DoesNotExist:
+        return None
+    expire_if_overdue(attempt, now, grace_seconds=settings.EXAMS_ANSWER_GRACE_SECONDS)
+    return attempt
+
+
+@transaction.atomic
+def attempts_expire_batch(*, attempt_ids: list[int], now: datetime | None = None) -> int:
+    """Close, in one transaction, those of `attempt_ids` that are still running and overdue.
+
+    For the sweeper: rows another transaction holds are skipped (their holder closes them, or
+    the next sweep does), rows whose deadline moved later are left. Every closed attempt gets
+    its own history row and graded answers, exactly as attempt_expire would give it.
+    """
+    now = now or timezone.now()
+    cutoff = now - timedelta(seconds=settings.EXAMS_ANSWER_GRACE_SECONDS)
+    attempts = list(
+        Attempt.objects.select_related("exam")
+        .select_for_update(of=("self",), skip_locked=True)
+        .filter(pk__in=attempt_ids, status__in=IN_PROGRESS, deadline_at__lt=cutoff)
+        .order_by("pk")
+    )
+    for attempt in attempts:
+        end(attempt, to=AttemptStatus.TIMED_OUT, actor=None, now=now, reason="deadline passed")
+        attempt.modified = now
+    attempts_grade(attempts, now=now)
+    Attempt.objects.bulk_update(attempts, CLOSED_FIELDS)
+    return len(attempts)

@@ -46,6 +46,7 @@ def transition(
             attempt_code=attempt.attempt_code,
             from_status=previous,
             to_status=str(to),
+            taking_as_proctored=attempt.taking_as_proctored,
             actor_id=actor.pk if actor is not None else None,
         )
     )

@@ -166,3 +166,41 @@ def test_refresh_of_an_attempt_cleared_meanwhile_returns_it_as_read(attempt_in, 
     fresh = attempt_refresh(attempt, now=attempt.deadline_at + timedelta(days=1))
 
     assert fresh is attempt
+
+
+def test_batch_closes_only_the_overdue_attempts_and_grades_each(answered, attempt_in):
+    running = attempt_in(S.STARTED, proctored=False)
+    late = answered.deadline_at + GRACE + timedelta(seconds=1)
+    running.deadline_at = late + timedelta(minutes=5)
+    running.save()
+
+    closed = services.attempts_expire_batch(attempt_ids=[answered.pk, running.pk], now=late)
+
+    assert closed == 1
+    answered.refresh_from_db()
+    running.refresh_from_db()
+    assert (answered.status, answered.completed_at) == (S.TIMED_OUT, answered.deadline_at)
+    assert (answered.points_earned, answered.points_possible) == (Decimal(3), Decimal(10))
+    assert history_of(answered)[-1] == (S.STARTED, S.TIMED_OUT)
+    assert running.status == S.STARTED
+
+
+def test_batch_run_twice_closes_once(answered):
+    late = answered.deadline_at + GRACE + timedelta(seconds=1)
+
+    first = services.attempts_expire_batch(attempt_ids=[answered.pk], now=late)
+    second = services.attempts_expire_batch(attempt_ids=[answered.pk], now=late)
+
+    assert (first, second) == (1, 0)
+    assert history_of(answered).count((S.STARTED, S.TIMED_OUT)) == 1
+
+
+def test_batch_costs_the_same_queries_for_one_and_many(attempt_in, django_assert_max_num_queries):
+    attempts = [attempt_in(S.STARTED, proctored=False) for _ in range(20)]
+    late = max(a.deadline_at for a in attempts) + GRACE + timedelta(seconds=1)
+
+    # lock+read, questions (+choices) per exam, answers, history rows, bulk update
+    with django_assert_max_num_queries(20 + 2 * 20 + 6):
+        closed = services.attempts_expire_batch(attempt_ids=[a.pk for a in attempts], now=late)
+
+    assert closed == 20

@@ -84,6 +84,7 @@ def test_status_event_is_sent_only_after_commit(
             "attempt_code": attempt.attempt_code,
             "from_status": S.STARTED,
             "to_status": "completed",
+            "taking_as_proctored": False,
             "actor_id": learner.pk,
         }
     ]
