@@ -77,6 +77,7 @@
 
   /* Links on an open page expire too: after their lifetime, say so and disable them. */
   setTimeout(function () {
+    if (!root.querySelector("[data-download]")) return;  // no links, nothing expired
     root.querySelectorAll("[data-download]").forEach(function (a) {
       a.removeAttribute("href"); a.setAttribute("aria-disabled", "true");
     });
