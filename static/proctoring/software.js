@@ -102,6 +102,9 @@
     } else if (current === "completed" || current === "timed_out") {
       root.querySelector(".steps").hidden = true;
       show("upload");
+    } else if (["error", "submitted", "second_review_required", "verified", "rejected"].includes(current)) {
+      root.querySelector(".steps").hidden = true;
+      show("finished");
     }
   });
 })();
