@@ -21,7 +21,7 @@ import django
 
 django.setup()
 
-from bench import poll, report_csv, sweep  # noqa: E402
+from bench import lists, poll, report_csv, submit, sweep  # noqa: E402
 
 REPO = Path(__file__).resolve().parents[1]
 
@@ -61,7 +61,7 @@ def machine() -> dict[str, Any]:
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("--only", default="poll,sweep,csv")
+    parser.add_argument("--only", default="poll,list,sweep,submit,csv")
     parser.add_argument("--seconds", type=int, default=15, help="length of each load run")
     parser.add_argument("--csv-attempts", type=int, default=1_000_000)
     parser.add_argument("--json", default=str(REPO / "var" / "bench" / "results.json"))
@@ -72,10 +72,18 @@ def main() -> int:
         print("timer status poll under load ...", flush=True)
         results["poll"] = poll.run(args.seconds)
         print(json.dumps(results["poll"], indent=2), flush=True)
+    if "list" in cases:
+        print("instructor attempt list ...", flush=True)
+        results["list"] = lists.run()
+        print(json.dumps(results["list"], indent=2), flush=True)
     if "sweep" in cases:
         print("overdue sweep ...", flush=True)
         results["sweep"] = sweep.run()
         print(json.dumps(results["sweep"], indent=2), flush=True)
+    if "submit" in cases:
+        print("submits over HTTP, then replayed ...", flush=True)
+        results["submit"] = submit.run()
+        print(json.dumps(results["submit"], indent=2), flush=True)
     if "csv" in cases:
         print(f"results CSV on {args.csv_attempts:,} attempts ...", flush=True)
         results["csv"] = report_csv.run(args.csv_attempts)
