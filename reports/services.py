@@ -152,7 +152,8 @@ def _finish(job_id: int, storage_name: str) -> ReportJob | None:
         now = timezone.now()
         _move(job, J.DONE)
         job.storage_name = storage_name
-        job.file_name = csv_format.file_name(job.course.course_id, job.started_at or now)
+        # Named for when it was requested (what the person asked for), not when it was built.
+        job.file_name = csv_format.file_name(job.course.course_id, job.created_at)
         job.finished_at = now
         job.save(update_fields=["status", "storage_name", "file_name", "finished_at"])
         return job

@@ -1,6 +1,7 @@
 """Settings read from the environment. Every variable has a working default for `make run`."""
 
 import os
+from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
@@ -29,6 +30,8 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "rest_framework",
     "drf_spectacular",
+    "drf_spectacular_sidecar",
+    "axes",
     "exams",
     "proctoring",
     "reports",
@@ -43,7 +46,35 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "settings.security.ContentSecurityPolicyMiddleware",
+    # Last: locks out repeated failed logins (django-axes).
+    "axes.middleware.AxesMiddleware",
 ]
+
+# Pages use only this site's own scripts and styles (no inline code).
+CONTENT_SECURITY_POLICY = {
+    "default-src": ["'self'"],
+    "script-src": ["'self'"],
+    "style-src": ["'self'"],
+    "img-src": ["'self'", "data:"],
+    "object-src": ["'none'"],
+    "base-uri": ["'self'"],
+    "form-action": ["'self'"],
+    "frame-ancestors": ["'none'"],
+}
+
+# Login rate limiting (django-axes): five failures for one username from one address lock that
+# pair out for fifteen minutes (HTTP 429); a success clears the count.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+AXES_FAILURE_LIMIT = int(os.environ.get("LOGIN_FAILURE_LIMIT", "5"))
+AXES_COOLOFF_TIME = timedelta(minutes=15)
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
+AXES_VERBOSE = False
 
 ROOT_URLCONF = "settings.urls"
 WSGI_APPLICATION = "settings.wsgi.application"
@@ -112,6 +143,9 @@ REST_FRAMEWORK = {
     "EXCEPTION_HANDLER": "settings.api.exception_handler",
 }
 SPECTACULAR_SETTINGS = {
+    # Swagger UI served from this site (no CDN), so the docs work offline and under the CSP.
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "TITLE": "Special Exams API",
     "DESCRIPTION": "Timed, proctored and practice exams.",
     "VERSION": "1.0.0",
@@ -120,11 +154,12 @@ SPECTACULAR_SETTINGS = {
 
 # Cache: Redis when configured, else this process's memory. Sessions read through it
 # ("cached_db": written to the database too), so the timer poll costs no session query.
+# While Redis is down the cache misses instead of failing, and sessions come from the database.
 REDIS_URL = os.environ.get("REDIS_URL", "")
 CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 if REDIS_URL:
     CACHES["default"] = {
-        "BACKEND": "django.core.cache.backends.redis.RedisCache",
+        "BACKEND": "settings.cache.FailSoftRedisCache",
         "LOCATION": REDIS_URL,
     }
 SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
@@ -196,6 +231,10 @@ PROCTORING_CALLBACK_BASE_URL = os.environ.get(
 # The simulated vendor calls back this base URL; empty: the host the learner's browser used.
 SIMULATED_PROVIDER_CALLBACK_BASE_URL = os.environ.get("SIMULATED_PROVIDER_CALLBACK_BASE_URL", "")
 PROCTORING_CALLBACK_MAX_BYTES = 64 * 1024
+# Callbacks accepted per provider and sending address per minute; more answer 429.
+PROCTORING_CALLBACK_RATE_PER_MINUTE = int(
+    os.environ.get("PROCTORING_CALLBACK_RATE_PER_MINUTE", "600")
+)
 
 # Reports
 REPORTS_LINK_MAX_AGE_SECONDS = min(300, int(os.environ.get("REPORTS_LINK_MAX_AGE_SECONDS", "300")))

@@ -9,3 +9,5 @@ LOGGING["root"]["level"] = "WARNING"  # type: ignore[index]
 # Tasks run in the test process; tests of the real worker start one with settings.base.
 CELERY_TASK_ALWAYS_EAGER = True
 CELERY_TASK_EAGER_PROPAGATES = True
+# Login lockout is tested on purpose (tests/security); elsewhere tests log in freely.
+AXES_ENABLED = False

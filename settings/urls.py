@@ -2,7 +2,9 @@
 
 from django.contrib import admin
 from django.urls import include, path
-from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
+
+from settings.security import relaxed_policy_view
 
 urlpatterns = [
     path("admin/", admin.site.urls),
@@ -16,6 +18,14 @@ urlpatterns = [
     path("proctoring/", include("proctoring.urls")),
     path("", include("reports.urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
-    path("api/docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
+    path(
+        "api/docs/",
+        # Swagger UI sets inline styles; only this page allows them.
+        relaxed_policy_view(
+            SpectacularSwaggerSplitView.as_view(url_name="api-schema"),
+            style_src=["'unsafe-inline'"],
+        ),
+        name="api-docs",
+    ),
     path("", include("exams.urls")),
 ]

@@ -6,6 +6,7 @@ from rest_framework import serializers
 from rest_framework.permissions import AllowAny
 from rest_framework.request import Request
 from rest_framework.response import Response
+from rest_framework.throttling import SimpleRateThrottle
 from rest_framework.views import APIView
 
 from proctoring.exceptions import CallbackRejected
@@ -21,11 +22,23 @@ AUTH_FAILURES = {
 }
 
 
+class CallbackRateThrottle(SimpleRateThrottle):
+    """Callbacks per provider and sending address: PROCTORING_CALLBACK_RATE_PER_MINUTE."""
+
+    def get_rate(self) -> str:
+        return f"{settings.PROCTORING_CALLBACK_RATE_PER_MINUTE}/min"
+
+    def get_cache_key(self, request: Request, view: APIView) -> str:
+        provider = view.kwargs.get("provider", "") if hasattr(view, "kwargs") else ""
+        return f"throttle_callback_{provider}_{self.get_ident(request)}"
+
+
 class CallbackApi(APIView):
     """Receive one callback from a provider (HMAC over timestamp + body, or a bearer token)."""
 
     authentication_classes: list[type] = []
     permission_classes = [AllowAny]
+    throttle_classes = [CallbackRateThrottle]
 
     @extend_schema(
         request={"application/json": {"type": "object"}},

@@ -62,6 +62,11 @@
     });
   });
 
+  /* The answers form is never submitted: Enter in a field must not reload the page. */
+  document.querySelectorAll("form[data-no-submit]").forEach(function (form) {
+    form.addEventListener("submit", function (event) { event.preventDefault(); });
+  });
+
   /* Answers are saved as the learner goes. */
   function responseOf(fieldset) {
     const kind = fieldset.dataset.kind;
@@ -197,7 +202,10 @@
     const livenessChannel = box.dataset.livenessChannel;
     if (isExam && livenessChannel && "BroadcastChannel" in window) {
       let lastAlive = performance.now();
-      new BroadcastChannel(livenessChannel).onmessage = function () { lastAlive = performance.now(); };
+      new BroadcastChannel(livenessChannel).onmessage = function (event) {
+        // The software says it stopped: treat it as silence, now.
+        lastAlive = event.data && event.data.stopped ? -Infinity : performance.now();
+      };
       const check = setInterval(async function () {
         if (ended || performance.now() - lastAlive < LIVENESS_SECONDS * 1000) return;
         clearInterval(check);

@@ -69,6 +69,7 @@
   root.querySelectorAll("[data-error]").forEach(function (button) {
     button.addEventListener("click", async function () {
       stopLiveness();
+      if (channel) channel.postMessage({ stopped: true });  // the exam page stops at once
       try { await signal("error", button.dataset.error); } catch (error) { /* the exam page notices too */ }
       status.textContent = button.dataset.error === "crash" ? "The software crashed." : "The software was closed.";
       show("finished");

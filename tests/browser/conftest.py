@@ -107,15 +107,23 @@ def browser(playwright_instance: Playwright) -> Iterator[Browser]:
 
 @pytest.fixture
 def context(browser: Browser, live_server) -> Iterator[BrowserContext]:
-    """A fresh context (cookies, storage) per test; fails the test on any uncaught page error."""
+    """A fresh context (cookies, storage) per test; fails the test on any uncaught page error
+    or Content-Security-Policy violation."""
     context = browser.new_context(viewport=VIEWPORT, base_url=live_server.url, locale="en-US")
     context.set_default_timeout(ACTION_TIMEOUT_MS)
     context.set_default_navigation_timeout(NAVIGATION_TIMEOUT_MS)
     errors: list[str] = []
     context.on("weberror", lambda error: errors.append(str(error.error)))
+    # Every page runs under the site's Content-Security-Policy: a violation fails the test.
+    context.on(
+        "console",
+        lambda message: (
+            errors.append(message.text) if "Content Security Policy" in message.text else None
+        ),
+    )
     yield context
     context.close()
-    assert errors == [], f"JavaScript errors on the pages: {errors}"
+    assert errors == [], f"JavaScript errors or CSP violations on the pages: {errors}"
 
 
 @pytest.fixture

@@ -1,4 +1,4 @@
-"""Template helpers of the instructor pages: times in UTC with the zone shown, durations."""
+"""Template filters and tags for exam pages: times in UTC for <time> elements, durations."""
 
 from datetime import UTC, datetime
 
