@@ -1,11 +1,13 @@
 """The callbacks inbox: store every delivery raw first, then apply it once, in order."""
 
+import logging
 from collections.abc import Mapping
 from datetime import datetime
 from functools import partial
 
 from django.db import IntegrityError, transaction
 from django.utils import timezone
+from kombu.exceptions import OperationalError as BrokerUnavailable
 
 from exams import services as exam_services
 from exams.exceptions import DomainError
@@ -15,6 +17,8 @@ from proctoring.models import CallbackDelivery, DeliveryStatus, ProviderSession
 from proctoring.providers import get_provider
 from proctoring.providers.base import CallbackEvent, ProctoringProvider
 from proctoring.services.reviews import review_record
+
+log = logging.getLogger(__name__)
 
 KEPT_HEADERS = ("x-proctoring-timestamp", "x-proctoring-signature", "content-type")
 
@@ -73,10 +77,18 @@ def callback_receive(
             delivery_id=event.delivery_id,
             status__in=[s for s in DeliveryStatus.values if s != DeliveryStatus.REJECTED],
         ), False
+    transaction.on_commit(partial(_queue_processing, delivery.pk))
+    return delivery, True
+
+
+def _queue_processing(delivery_id: int) -> None:
     from proctoring.tasks import callback_process_task
 
-    transaction.on_commit(partial(callback_process_task.delay, delivery.pk))
-    return delivery, True
+    try:
+        callback_process_task.delay(delivery_id)
+    except BrokerUnavailable:
+        # The delivery is stored: the pending sweep applies it once the broker is back.
+        log.warning("callback delivery %s not queued: the broker cannot be reached", delivery_id)
 
 
 def callback_process(*, delivery_id: int, now: datetime | None = None) -> CallbackDelivery:
