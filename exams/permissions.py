@@ -54,12 +54,38 @@ def access_exam_as_learner(user: "AnyUser", exam_id: int) -> Exam:
     return exam
 
 
+# What the learner's views read of an attempt (the status poll's whole row).
+LEARNER_ATTEMPT_FIELDS = (
+    "id",
+    "exam_id",
+    "learner_id",
+    "status",
+    "attempt_code",
+    "taking_as_proctored",
+    "is_sample_attempt",
+    "started_at",
+    "deadline_at",
+    "completed_at",
+    "allowed_seconds",
+    "cut_by_due_date",
+    "paused_remaining_seconds",
+    "points_earned",
+    "points_possible",
+    "graded_at",
+    "exam__exam_type",
+    "exam__passing_percent",
+)
+
+
 def access_attempt_as_learner(user: "AnyUser", attempt_id: int) -> Attempt:
     """The user's own attempt (with its exam). On the timer poll's path: one query."""
     if not user.is_authenticated:
         raise NotFound("No such attempt.")
     attempt = (
-        Attempt.objects.select_related("exam").filter(pk=attempt_id, learner_id=user.pk).first()
+        Attempt.objects.select_related("exam")
+        .only(*LEARNER_ATTEMPT_FIELDS)
+        .filter(pk=attempt_id, learner_id=user.pk)
+        .first()
     )
     if attempt is None:
         raise NotFound("No such attempt.")

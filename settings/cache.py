@@ -9,7 +9,7 @@ import logging
 from typing import Any
 
 from django.core.cache.backends.base import DEFAULT_TIMEOUT
-from django.core.cache.backends.redis import RedisCache
+from django.core.cache.backends.redis import RedisCache, RedisCacheClient
 from redis.exceptions import ConnectionError as RedisConnectionError
 from redis.exceptions import TimeoutError as RedisTimeoutError
 
@@ -23,9 +23,27 @@ def _skipped(operation: str, error: Exception) -> None:
     log.warning("cache %s skipped: Redis cannot be reached (%s)", operation, error)
 
 
+class _ReusedClient(RedisCacheClient):
+    """Django builds a new redis client object for every cache call; build one per pool."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self._clients: dict[int, Any] = {}
+
+    def get_client(self, key: Any = None, *, write: bool = False) -> Any:
+        # Private parts of Django's client (no stubs for them).
+        pool = self._get_connection_pool(write)  # type: ignore[attr-defined]
+        client = self._clients.get(id(pool))
+        if client is None:
+            client = self._clients[id(pool)] = self._client(connection_pool=pool)  # type: ignore[attr-defined]
+        return client
+
+
 class FailSoftRedisCache(RedisCache):
     """RedisCache whose reads miss and whose writes are dropped (with a warning) while Redis
     cannot be reached. Nothing here may rely on the cache holding anything."""
+
+    _class = _ReusedClient
 
     def get(self, key: Any, default: Any = None, version: int | None = None) -> Any:
         try:

@@ -12,7 +12,7 @@ from rest_framework.views import APIView
 
 from exams import services
 from exams.api.common import request_user
-from exams.api.serializers import AttemptOutput, ExamOutput
+from exams.api.serializers import AttemptOutput, ExamOutput, attempt_output
 from exams.learner_selectors import (
     attempt_current,
     attempt_summary,
@@ -84,7 +84,7 @@ class AttemptDetailApi(APIView):
     def get(self, request: Request, attempt_id: int) -> Response:
         now = timezone.now()
         attempt = attempt_refresh(access_attempt_as_learner(request.user, attempt_id), now=now)
-        return Response(AttemptOutput(attempt_summary(attempt, now=now)).data)
+        return Response(attempt_output(attempt_summary(attempt, now=now)))
 
     @extend_schema(request=None, responses={204: None})
     def delete(self, request: Request, attempt_id: int) -> Response:

@@ -1,0 +1,42 @@
+"""The timer poll's hand-built output is exactly what AttemptOutput would give."""
+
+from datetime import timedelta
+from decimal import Decimal
+
+import pytest
+from django.utils import timezone
+
+from exams.api.serializers import AttemptOutput, attempt_output
+from exams.learner_selectors import attempt_summary
+from exams.state_machine import AttemptStatus as S
+from tests.factories import AttemptFactory, ExamFactory
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.mark.parametrize(
+    "fields",
+    [
+        {"status": S.CREATED},
+        {"started": True},
+        {"started": True, "allowed_seconds": 5430, "cut_by_due_date": True},
+        {
+            "status": S.COMPLETED,
+            "points_earned": Decimal(2),
+            "points_possible": Decimal(3),
+            "graded_at": timezone.now(),
+            "completed_at": timezone.now(),
+            "started_at": timezone.now() - timedelta(minutes=5),
+            "allowed_seconds": 600,
+        },
+        {"status": S.ERROR, "paused_remaining_seconds": 42, "started_at": timezone.now()},
+    ],
+)
+def test_hand_built_output_equals_the_serializer(course, learner, fields):
+    for proctored in (False, True):
+        exam = ExamFactory(course=course, proctored=proctored)
+        attempt = AttemptFactory(exam=exam, learner=learner, **fields)
+        summary = attempt_summary(attempt, now=timezone.now())
+
+        assert attempt_output(summary) == AttemptOutput(summary).data
+        attempt.delete()
