@@ -73,7 +73,7 @@ class AttemptCreateApi(APIView):
             proctored=data.validated_data["proctored"],
             now=now,
         )
-        return Response(AttemptOutput(attempt_summary(attempt, now=now)).data, status=201)
+        return Response(attempt_output(attempt_summary(attempt, now=now)), status=201)
 
 
 class AttemptDetailApi(APIView):
@@ -112,8 +112,7 @@ class _AttemptActionApi(APIView):
         attempt = access_attempt_as_learner(request.user, attempt_id)
         now = timezone.now()
         attempt = self.call(request, attempt, now)
-        attempt.refresh_from_db()
-        return Response(AttemptOutput(attempt_summary(attempt, now=now)).data)
+        return Response(attempt_output(attempt_summary(attempt, now=now)))
 
 
 class AttemptSetupApi(_AttemptActionApi):

@@ -8,7 +8,7 @@ from rest_framework.views import APIView
 
 from exams import services
 from exams.api.common import request_user
-from exams.api.serializers import AttemptOutput
+from exams.api.serializers import AttemptOutput, attempt_output
 from exams.learner_selectors import attempt_summary
 from exams.permissions import access_attempt_as_staff
 
@@ -23,4 +23,4 @@ class AttemptResumeApi(APIView):
         attempt = services.attempt_resume(
             attempt_id=attempt.pk, actor=request_user(request), now=now
         )
-        return Response(AttemptOutput(attempt_summary(attempt, now=now)).data)
+        return Response(attempt_output(attempt_summary(attempt, now=now)))
