@@ -21,7 +21,7 @@ import django
 
 django.setup()
 
-from bench import lists, poll, report_csv, submit, sweep  # noqa: E402
+from bench import lists, poll, render, report_csv, submit, sweep  # noqa: E402
 
 REPO = Path(__file__).resolve().parents[1]
 
@@ -65,6 +65,11 @@ def main() -> int:
     parser.add_argument("--seconds", type=int, default=15, help="length of each load run")
     parser.add_argument("--csv-attempts", type=int, default=1_000_000)
     parser.add_argument("--json", default=str(REPO / "var" / "bench" / "results.json"))
+    parser.add_argument(
+        "--write",
+        default=str(REPO / "docs" / "benchmarks.md"),
+        help="document whose figures section is rewritten ('' for none)",
+    )
     args = parser.parse_args()
     cases = set(args.only.split(","))
     results: dict[str, Any] = {"machine": machine()}
@@ -92,6 +97,9 @@ def main() -> int:
     out.parent.mkdir(parents=True, exist_ok=True)
     out.write_text(json.dumps(results, indent=2, default=str))
     print(f"written {out}")
+    if args.write:
+        render.write(results, Path(args.write))
+        print(f"figures written to {args.write}")
     return 0
 
 

@@ -1,0 +1,86 @@
+"""Write the figures of one `make bench` run into docs/benchmarks.md (between its markers)."""
+
+from pathlib import Path
+from typing import Any
+
+START = "<!-- figures:start -->"
+END = "<!-- figures:end -->"
+
+
+def _n(value: float, digits: int = 0) -> str:
+    return f"{value:,.{digits}f}"
+
+
+def _verdict(ok: bool) -> str:
+    return "met" if ok else "**not met**"
+
+
+def figures(results: dict[str, Any]) -> str:
+    m = results["machine"]
+    rows = [
+        f"Run of {m['date']} at commit `{m['commit']}`: {m['cores']} cores ({m['cpu']}), "
+        f"{m['memory_gb']} GB, Python {m['python']}.",
+        "",
+        "| case | figure | target | verdict |",
+        "|---|---|---|---|",
+    ]
+    if "poll" in results:
+        p = results["poll"]
+        rows += [
+            f"| timer poll | {_n(p['poll']['requests_per_second'])} req/s, p50 "
+            f"{p['poll']['p50_ms']:.1f} ms, p99 {p['poll']['p99_ms']:.1f} ms, "
+            f"{p['queries_per_poll']} SQL queries | | |",
+            f"| bare one-row view | {_n(p['bare']['requests_per_second'])} req/s, p50 "
+            f"{p['bare']['p50_ms']:.1f} ms, p99 {p['bare']['p99_ms']:.1f} ms | | |",
+            f"| poll ÷ bare | **{p['ratio']:.0%}** | ≥ 70 % | {_verdict(p['ratio'] >= 0.7)} |",
+            f"| poll queries | **{p['queries_per_poll']}** | ≤ 2 | "
+            f"{_verdict(p['queries_per_poll'] <= 2)} |",
+        ]
+    if "list" in results:
+        lst = results["list"]
+        for key, label in (
+            ("first_page", "first page"),
+            ("last_page", "last page"),
+            ("search_username_prefix", "username prefix search"),
+            ("search_email", "e-mail search"),
+        ):
+            f = lst[key]
+            ok = f["p50_ms"] < 50 and f["queries"] <= 5
+            rows.append(
+                f"| attempt list at {_n(lst['attempts'])}: {label} | p50 **{f['p50_ms']:.1f} ms**"
+                f", {f['queries']} queries | < 50 ms, ≤ 5 queries | {_verdict(ok)} |"
+            )
+    if "csv" in results:
+        c = results["csv"]
+        rows += [
+            f"| results CSV, {_n(c['attempts'])} attempts | {_n(c['job_rows_per_second'])} rows/s"
+            f" ({c['job_seconds']:.1f} s) vs COPY {_n(c['copy_rows_per_second'])} rows/s: "
+            f"**{c['ratio_to_copy']:.0%}** | ≥ 20 % | {_verdict(c['ratio_to_copy'] >= 0.2)} |",
+            f"| results CSV worker peak RSS | **{c['job_peak_rss_mb']:.0f} MB** (idle "
+            f"{c['job_idle_rss_mb']:.0f} MB) | < 200 MB | {_verdict(c['job_peak_rss_mb'] < 200)} |",
+        ]
+    if "sweep" in results:
+        s = results["sweep"]
+        ok = s["seconds"] < 30 and s["closed_exactly_once"]
+        rows.append(
+            f"| overdue sweep, {_n(s['attempts'])} attempts | **{s['seconds']:.1f} s**, each "
+            f"closed once: {s['closed_exactly_once']} | < 30 s, once | {_verdict(ok)} |"
+        )
+    if "submit" in results:
+        u = results["submit"]
+        unchanged = u["replay_added_history_rows"] == 0 and u["replay_added_tasks"] == 0
+        rows += [
+            f"| submits over HTTP | **{_n(u['submits_per_second'])} /s** ({_n(u['submits'])} "
+            f"submits) | ≥ 300 /s | {_verdict(u['submits_per_second'] >= 300)} |",
+            f"| replayed submits | {_n(u['replay_submits_per_second'])} /s; added "
+            f"{u['replay_added_history_rows']} history rows, {u['replay_added_tasks']} tasks | "
+            f"nothing added | {_verdict(unchanged)} |",
+        ]
+    return "\n".join(rows)
+
+
+def write(results: dict[str, Any], path: Path) -> None:
+    text = path.read_text()
+    head, rest = text.split(START, 1)
+    _, tail = rest.split(END, 1)
+    path.write_text(f"{head}{START}\n{figures(results)}\n{END}{tail}")
