@@ -15,6 +15,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from exams.api.common import request_user
+from exams.api.errors import refusals
 from exams.exceptions import InvalidInput, NothingGranted
 from exams.models import Allowance, AllowanceKind, Course, Exam
 from exams.permissions import access_allowance_as_staff, access_course_as_staff
@@ -95,12 +96,15 @@ class AllowanceListApi(APIView):
         reason = serializers.CharField(required=False, allow_blank=True, max_length=2000)
         expires_at = serializers.DateTimeField(required=False, allow_null=True, default=None)
 
-    @extend_schema(responses=AllowanceOutput(many=True))
+    @extend_schema(responses={200: AllowanceOutput(many=True), **refusals(403, 404)})
     def get(self, request: Request, course_id: str) -> Response:
         course = access_course_as_staff(request.user, course_id)
         return Response(AllowanceOutput(allowances_for_course(course=course), many=True).data)
 
-    @extend_schema(request=InputSerializer, responses={201: AllowanceOutput})
+    @extend_schema(
+        request=InputSerializer,
+        responses={201: AllowanceOutput, **refusals(400, 403, 404, 409, 415)},
+    )
     def post(self, request: Request, course_id: str) -> Response:
         course = access_course_as_staff(request.user, course_id)
         data = self.InputSerializer(data=request.data)
@@ -133,7 +137,10 @@ class AllowanceDetailApi(APIView):
         reason = serializers.CharField(required=False, allow_blank=True, max_length=2000)
         expires_at = serializers.DateTimeField(required=False, allow_null=True)
 
-    @extend_schema(request=InputSerializer, responses=AllowanceOutput)
+    @extend_schema(
+        request=InputSerializer,
+        responses={200: AllowanceOutput, **refusals(400, 403, 404, 415)},
+    )
     def patch(self, request: Request, allowance_id: int) -> Response:
         allowance = access_allowance_as_staff(request.user, allowance_id)
         data = self.InputSerializer(data=request.data)
@@ -149,7 +156,7 @@ class AllowanceDetailApi(APIView):
         )
         return Response(AllowanceOutput(access_allowance_as_staff(request.user, allowance.pk)).data)
 
-    @extend_schema(request=None, responses={204: None})
+    @extend_schema(request=None, responses={204: None, **refusals(403, 404)})
     def delete(self, request: Request, allowance_id: int) -> Response:
         allowance = access_allowance_as_staff(request.user, allowance_id)
         allowance_revoke(allowance_id=allowance.pk, actor=request_user(request), now=timezone.now())
@@ -216,7 +223,12 @@ class AllowanceBulkApi(APIView):
         results = BulkResultOutput(many=True)
 
     @extend_schema(
-        request=InputSerializer, responses={200: OutputSerializer, 207: OutputSerializer}
+        request=InputSerializer,
+        responses={
+            200: OutputSerializer,
+            207: OutputSerializer,
+            **refusals(400, 403, 404, 415),
+        },
     )
     def post(self, request: Request, course_id: str) -> Response:
         course = access_course_as_staff(request.user, course_id)
@@ -302,7 +314,11 @@ class AllowanceUploadApi(APIView):
 
     @extend_schema(
         request={"multipart/form-data": InputSerializer},
-        responses={200: OutputSerializer, 201: OutputSerializer},
+        responses={
+            200: OutputSerializer,
+            201: OutputSerializer,
+            **refusals(400, 403, 404, 409, 415),
+        },
     )
     def post(self, request: Request, course_id: str) -> Response:
         course = access_course_as_staff(request.user, course_id)

@@ -13,6 +13,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from exams.api.common import request_user
+from exams.api.errors import refusals
 from exams.models import Course, Exam, ExamType
 from exams.permissions import access_course_as_staff, access_exam_as_staff
 from exams.services.course_settings import course_settings_update, exam_settings_update
@@ -79,7 +80,7 @@ class AttemptListApi(APIView):
             OpenApiParameter("status", str, enum=AttemptStatus.values),
             OpenApiParameter("page", int, description=f"From 1; {PAGE_SIZE} attempts a page."),
         ],
-        responses=OutputSerializer,
+        responses={200: OutputSerializer, **refusals(400, 403, 404)},
     )
     def get(self, request: Request, course_id: str) -> Response:
         course = access_course_as_staff(request.user, course_id)
@@ -116,12 +117,15 @@ class CourseSettingsApi(APIView):
         allow_opting_out = optional_bool()
         proctoring_provider = serializers.CharField(required=False, max_length=64)
 
-    @extend_schema(responses=CourseSettingsOutput)
+    @extend_schema(responses={200: CourseSettingsOutput, **refusals(403, 404)})
     def get(self, request: Request, course_id: str) -> Response:
         course = access_course_as_staff(request.user, course_id)
         return Response(CourseSettingsOutput(course).data)
 
-    @extend_schema(request=InputSerializer, responses=CourseSettingsOutput)
+    @extend_schema(
+        request=InputSerializer,
+        responses={200: CourseSettingsOutput, **refusals(400, 403, 404, 409, 415)},
+    )
     def patch(self, request: Request, course_id: str) -> Response:
         course = access_course_as_staff(request.user, course_id)
         data = self.InputSerializer(data=request.data)
@@ -172,12 +176,15 @@ class ExamSettingsApi(APIView):
         is_graded = optional_bool()
         is_active = optional_bool()
 
-    @extend_schema(responses=ExamSettingsOutput)
+    @extend_schema(responses={200: ExamSettingsOutput, **refusals(403, 404)})
     def get(self, request: Request, exam_id: int) -> Response:
         exam = access_exam_as_staff(request.user, exam_id)
         return Response(ExamSettingsOutput(exam).data)
 
-    @extend_schema(request=InputSerializer, responses=ExamSettingsOutput)
+    @extend_schema(
+        request=InputSerializer,
+        responses={200: ExamSettingsOutput, **refusals(400, 403, 404, 409, 415)},
+    )
     def patch(self, request: Request, exam_id: int) -> Response:
         exam = access_exam_as_staff(request.user, exam_id)
         data = self.InputSerializer(data=request.data)

@@ -12,6 +12,7 @@ from rest_framework.views import APIView
 
 from exams import services
 from exams.api.common import request_user
+from exams.api.errors import refusals
 from exams.api.serializers import AttemptOutput, ExamOutput, attempt_output
 from exams.learner_selectors import (
     attempt_current,
@@ -32,7 +33,7 @@ from exams.services.expiry import attempt_refresh
 class CourseExamListApi(APIView):
     """The course's exams visible to the learner, each with their attempt summary."""
 
-    @extend_schema(responses=ExamOutput(many=True))
+    @extend_schema(responses={200: ExamOutput(many=True), **refusals(403, 404)})
     def get(self, request: Request, course_id: str) -> Response:
         course = access_course_as_learner(request.user, course_id)
         items = exams_for_learner(course=course, learner=request_user(request), now=timezone.now())
@@ -42,7 +43,7 @@ class CourseExamListApi(APIView):
 class ExamDetailApi(APIView):
     """One exam for this learner: the current attempt (or null) and the choices offered."""
 
-    @extend_schema(responses=ExamOutput)
+    @extend_schema(responses={200: ExamOutput, **refusals(403, 404)})
     def get(self, request: Request, exam_id: int) -> Response:
         exam = access_exam_as_learner(request.user, exam_id)
         learner = request_user(request)
@@ -61,7 +62,10 @@ class AttemptCreateApi(APIView):
     class InputSerializer(serializers.Serializer):
         proctored = serializers.BooleanField(required=False, allow_null=True, default=None)
 
-    @extend_schema(request=InputSerializer, responses={201: AttemptOutput})
+    @extend_schema(
+        request=InputSerializer,
+        responses={201: AttemptOutput, **refusals(400, 403, 404, 409, 415)},
+    )
     def post(self, request: Request, exam_id: int) -> Response:
         exam = access_exam_as_learner(request.user, exam_id)
         data = self.InputSerializer(data=request.data)
@@ -80,13 +84,13 @@ class AttemptDetailApi(APIView):
     """GET: the learner's own attempt, its status and the server's clock (browsers poll this).
     DELETE: course staff or support clear the attempt (see `delete`)."""
 
-    @extend_schema(responses=AttemptOutput)
+    @extend_schema(responses={200: AttemptOutput, **refusals(403, 404)})
     def get(self, request: Request, attempt_id: int) -> Response:
         now = timezone.now()
         attempt = attempt_refresh(access_attempt_as_learner(request.user, attempt_id), now=now)
         return Response(attempt_output(attempt_summary(attempt, now=now)))
 
-    @extend_schema(request=None, responses={204: None})
+    @extend_schema(request=None, responses={204: None, **refusals(403, 404)})
     def delete(self, request: Request, attempt_id: int) -> Response:
         """Clear an attempt (course staff and support only): the attempt and every answer in it
         are deleted, so the learner starts from the very beginning. Permanent; audited.
@@ -107,7 +111,7 @@ class _AttemptActionApi(APIView):
     def call(self, request: Request, attempt: Attempt, now: Any) -> Attempt:
         return type(self).service(attempt_id=attempt.pk, actor=request_user(request), now=now)
 
-    @extend_schema(request=None, responses=AttemptOutput)
+    @extend_schema(request=None, responses={200: AttemptOutput, **refusals(403, 404, 409)})
     def post(self, request: Request, attempt_id: int) -> Response:
         attempt = access_attempt_as_learner(request.user, attempt_id)
         now = timezone.now()
@@ -150,6 +154,10 @@ class AttemptResetApi(_AttemptActionApi):
 
     service = staticmethod(services.attempt_practice_reset)
 
+    @extend_schema(request=None, responses={200: AttemptOutput, **refusals(400, 403, 404, 409)})
+    def post(self, request: Request, attempt_id: int) -> Response:
+        return super().post(request, attempt_id)
+
 
 class AttemptErrorApi(_AttemptActionApi):
     """The page reports that the proctoring software stopped answering."""
@@ -169,7 +177,10 @@ class AttemptErrorApi(_AttemptActionApi):
             reason=f"reported by page: {reason}",
         )
 
-    @extend_schema(request=InputSerializer, responses=AttemptOutput)
+    @extend_schema(
+        request=InputSerializer,
+        responses={200: AttemptOutput, **refusals(400, 403, 404, 409, 415)},
+    )
     def post(self, request: Request, attempt_id: int) -> Response:
         return super().post(request, attempt_id)
 
@@ -189,7 +200,10 @@ class AnswerSaveApi(APIView):
         response = serializers.JSONField()
         saved_at = serializers.DateTimeField(source="modified")
 
-    @extend_schema(request=InputSerializer, responses=OutputSerializer)
+    @extend_schema(
+        request=InputSerializer,
+        responses={200: OutputSerializer, **refusals(400, 403, 404, 409, 415)},
+    )
     def put(self, request: Request, attempt_id: int, question_id: int) -> Response:
         attempt = access_attempt_as_learner(request.user, attempt_id)
         data = self.InputSerializer(data=request.data)

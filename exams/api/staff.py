@@ -8,6 +8,7 @@ from rest_framework.views import APIView
 
 from exams import services
 from exams.api.common import request_user
+from exams.api.errors import refusals
 from exams.api.serializers import AttemptOutput, attempt_output
 from exams.learner_selectors import attempt_summary
 from exams.permissions import access_attempt_as_staff
@@ -16,7 +17,7 @@ from exams.permissions import access_attempt_as_staff
 class AttemptResumeApi(APIView):
     """Let a learner whose exam stopped with an error resume with the time that remained."""
 
-    @extend_schema(request=None, responses=AttemptOutput)
+    @extend_schema(request=None, responses={200: AttemptOutput, **refusals(403, 404, 409)})
     def post(self, request: Request, attempt_id: int) -> Response:
         attempt = access_attempt_as_staff(request.user, attempt_id)
         now = timezone.now()

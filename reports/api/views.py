@@ -11,6 +11,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from exams.api.common import request_user
+from exams.api.errors import refusals
 from exams.exceptions import NotFound
 from reports import services
 from reports.models import ReportJob
@@ -46,7 +47,7 @@ def _views(jobs: list[ReportJob], user_id: int) -> list[object]:
 class ReportListApi(APIView):
     """The course's reports, newest first, with progress and fresh download links."""
 
-    @extend_schema(responses=JobOutput(many=True))
+    @extend_schema(responses={200: JobOutput(many=True), **refusals(403, 404)})
     def get(self, request: Request, course_id: str) -> Response:
         course = access_course_reports(request.user, course_id)
         user = request_user(request)
@@ -56,7 +57,7 @@ class ReportListApi(APIView):
 class ProctoredResultsReportApi(APIView):
     """Queue a proctored exam results report; returns at once (202) with the job."""
 
-    @extend_schema(request=None, responses={202: JobOutput})
+    @extend_schema(request=None, responses={202: JobOutput, **refusals(403, 404)})
     def post(self, request: Request, course_id: str) -> Response:
         course = access_course_reports(request.user, course_id)
         user = request_user(request)
@@ -67,7 +68,7 @@ class ProctoredResultsReportApi(APIView):
 class ReportRetryApi(APIView):
     """Queue a failed report again."""
 
-    @extend_schema(request=None, responses={202: JobOutput})
+    @extend_schema(request=None, responses={202: JobOutput, **refusals(403, 404, 409)})
     def post(self, request: Request, job_id: int) -> Response:
         job = ReportJob.objects.select_related("course").filter(pk=job_id).first()
         if job is None:
