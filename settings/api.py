@@ -1,9 +1,11 @@
-"""The DRF exception handler: every error leaves as {"code", "message", "extra"}."""
+"""The DRF exception handler and the 404 handler: every API error leaves as
+{"code", "message", "extra"}."""
 
 from typing import Any
 
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
-from django.http import Http404
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from django.views.defaults import page_not_found
 from rest_framework import exceptions as drf
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
@@ -62,3 +64,12 @@ def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | Non
         body = {"code": code, "message": str(detail), "extra": {}}
     response.data = body
     return response
+
+
+def not_found(request: HttpRequest, exception: Exception) -> HttpResponse:
+    """handler404: a URL no pattern matches (`/api/v1/attempts/abc/`) answers the API's error
+    shape under /api/, and the usual page elsewhere."""
+    if request.path.startswith("/api/"):
+        body = {"code": "not_found", "message": "No such resource.", "extra": {}}
+        return JsonResponse(body, status=404)
+    return page_not_found(request, exception)

@@ -29,3 +29,5 @@ urlpatterns = [
     ),
     path("", include("exams.urls")),
 ]
+
+handler404 = "settings.api.not_found"
