@@ -52,9 +52,10 @@ def own_redis(tmp_path: Path) -> Iterator[RedisServer]:
 def celery_pointed_at(url: str, *, eager: bool) -> Iterator[None]:
     """Point the Celery app of this process at broker `url` (and run tasks eagerly or not).
 
-    The app read the settings once, and keeps a producer pool for the broker it first used:
-    both are swapped here and put back afterwards. Celery prefers the CELERY_BROKER_URL
-    variable (which `make test` exports) to its configuration, so that is swapped too.
+    The app reads the settings once (on first use), and keeps a producer pool for the broker
+    it first used: both are swapped here and put back afterwards. Celery prefers the
+    CELERY_BROKER_URL variable (which `make test` exports) to its configuration, so that is
+    swapped too.
     """
     conf = celery_app.conf
     saved: dict[str, Any] = {
@@ -88,12 +89,13 @@ def app_on_redis(settings: Any) -> Callable[..., Any]:
 
     @contextmanager
     def point(url: str, *, eager: bool) -> Iterator[None]:
-        # REDIS_URL is set, so the settings chose their Redis cache: keep it, move it.
-        assert "redis" in settings.CACHES["default"]["BACKEND"].lower()
-        settings.CACHES = {"default": {**settings.CACHES["default"], "LOCATION": url}}
-        settings.CELERY_BROKER_URL = url
-        settings.CELERY_TASK_ALWAYS_EAGER = eager
+        # Celery first: it may not have read the settings yet, and must keep the real ones.
         with celery_pointed_at(url, eager=eager):
+            # REDIS_URL is set, so the settings chose their Redis cache: keep it, move it.
+            assert "redis" in settings.CACHES["default"]["BACKEND"].lower()
+            settings.CACHES = {"default": {**settings.CACHES["default"], "LOCATION": url}}
+            settings.CELERY_BROKER_URL = url
+            settings.CELERY_TASK_ALWAYS_EAGER = eager
             yield
 
     return point
