@@ -3,7 +3,8 @@
 Redis is two things here: the cache that sessions read through (`cached_db`), and the Celery
 broker. Each test starts a Redis of its own, points this process at it, stops it in the middle,
 and checks that learners go on (sessions fall back to the database, exam moves do not depend on
-the broker) and that a report requested meanwhile is built once Redis is back.
+the broker), that a provider's callback is stored and applied later by the pending sweep, and
+that a report requested meanwhile is built once Redis is back.
 """
 
 import csv
