@@ -161,11 +161,15 @@ SPECTACULAR_SETTINGS = {
 # ("cached_db": written to the database too), so the timer poll costs no session query.
 # While Redis is down the cache misses instead of failing, and sessions come from the database.
 REDIS_URL = os.environ.get("REDIS_URL", "")
-CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+CACHES: dict[str, dict[str, object]] = {
+    "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
+}
 if REDIS_URL:
     CACHES["default"] = {
         "BACKEND": "settings.cache.FailSoftRedisCache",
         "LOCATION": REDIS_URL,
+        # A hung Redis must cost a request at most about a second, not redis-py's default wait.
+        "OPTIONS": {"socket_timeout": 1.0, "socket_connect_timeout": 1.0},
     }
 SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 

@@ -175,6 +175,7 @@ class AttemptErrorApi(_AttemptActionApi):
             actor=request_user(request),
             now=now,
             reason=f"reported by page: {reason}",
+            by_learner=True,
         )
 
     @extend_schema(

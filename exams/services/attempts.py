@@ -28,7 +28,7 @@ from exams.models import Attempt, AttemptTransition, Exam, ExamType, TransitionK
 from exams.selectors import allowances_effective, attempt_get_locked
 from exams.services.closing import close, expire_if_overdue
 from exams.services.history import Actor, record_created, transition
-from exams.state_machine import FINISHED, IN_PROGRESS, LIVE, AttemptStatus
+from exams.state_machine import FINISHED, IN_PROGRESS, LIVE, PRE_START, AttemptStatus
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import User
@@ -298,17 +298,30 @@ def attempt_submit(*, attempt_id: int, actor: Actor, now: datetime | None = None
 
 @transaction.atomic
 def attempt_error(
-    *, attempt_id: int, actor: Actor, now: datetime | None = None, reason: str = ""
+    *,
+    attempt_id: int,
+    actor: Actor,
+    now: datetime | None = None,
+    reason: str = "",
+    by_learner: bool = False,
 ) -> Attempt:
     """The proctoring software crashed or was closed: stop the exam with status error.
 
     Saved answers stay. The seconds that remained are kept for a staff resume. An attempt
-    whose time had already run out is closed as timed out instead.
+    whose time had already run out is closed as timed out instead. The learner's page may
+    report this only before the exam ends (`by_learner`); after that only the provider may
+    (a failed upload).
     """
     now = now or timezone.now()
     attempt = locked(attempt_id)
     if attempt.status == S.ERROR or expire_if_overdue(attempt, now):
         return attempt
+    if by_learner and attempt.status not in IN_PROGRESS | PRE_START:
+        raise IllegalTransition(
+            current=attempt.status,
+            target=S.ERROR,
+            message="The exam has ended; the proctoring software can no longer stop it.",
+        )
     running = attempt.status in IN_PROGRESS
     remaining = timing.seconds_remaining(deadline_at=attempt.deadline_at, now=now)
     if running and remaining == 0:

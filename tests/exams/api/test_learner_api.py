@@ -246,3 +246,16 @@ def test_schema_and_docs_are_served(as_user, learner):
 
     assert client.get("/api/schema/").status_code == 200
     assert client.get("/api/docs/").status_code == 200
+
+
+def test_page_cannot_report_a_software_error_after_the_exam_ended(as_user, course, learner):
+    attempt = AttemptFactory(
+        exam=ExamFactory(course=course, proctored=True), learner=learner, status=S.COMPLETED
+    )
+
+    response = as_user(learner).post(url(f"attempts/{attempt.pk}/error/"))
+
+    assert response.status_code == 409
+    assert response.json()["code"] == "illegal_transition"
+    attempt.refresh_from_db()
+    assert attempt.status == S.COMPLETED
