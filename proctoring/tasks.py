@@ -99,3 +99,23 @@ def review_email_task(review_id: int) -> None:
         )
         review.emailed_at = timezone.now()
         review.save(update_fields=["emailed_at"])
+
+
+@shared_task(name="proctoring.sessions_open_missing", ignore_result=True)
+def sessions_open_missing_task() -> int:
+    """Beat entry: open the sessions whose opening was lost (broker down when setup began)."""
+    from exams.models import Attempt
+    from exams.state_machine import AttemptStatus
+
+    cutoff = timezone.now() - timedelta(minutes=1)
+    ids = list(
+        Attempt.objects.filter(
+            taking_as_proctored=True,
+            status=AttemptStatus.DOWNLOAD_SOFTWARE_CLICKED,
+            provider_session__isnull=True,
+            modified__lt=cutoff,
+        ).values_list("id", flat=True)[:PENDING_BATCH]
+    )
+    for attempt_id in ids:
+        session_open_task.delay(attempt_id)
+    return len(ids)

@@ -206,6 +206,7 @@ CELERY_BEAT_SCHEDULE = {
         "task": "proctoring.callbacks_process_pending",
         "schedule": 60.0,
     },
+    "open-missing-sessions": {"task": "proctoring.sessions_open_missing", "schedule": 60.0},
     "recover-report-jobs": {"task": "reports.reports_recover", "schedule": 60.0},
     "purge-old-reports": {"task": "reports.reports_purge", "schedule": 3600.0},
 }
