@@ -63,6 +63,8 @@ def _clean_number(key: QuestionKey, raw: Any) -> str:
 def _clean_text(key: QuestionKey, raw: Any) -> str:
     if not isinstance(raw, str):
         raise InvalidInput("Enter text.", field="response")
+    if "\x00" in raw:  # PostgreSQL cannot store it (a 500), and nobody types it
+        raise InvalidInput("Answers cannot contain NUL characters.", field="response")
     if len(raw) > MAX_TEXT_LENGTH:
         raise InvalidInput(
             f"Answers are limited to {MAX_TEXT_LENGTH} characters.", field="response"

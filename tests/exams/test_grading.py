@@ -92,6 +92,7 @@ def test_clean_response_returns_the_stored_form(key, raw, cleaned):
         (NUMERIC, "Infinity", "Enter a finite number of reasonable size."),
         (NUMERIC, "1e20", "Enter a finite number of reasonable size."),
         (TEXT, 12, "Enter text."),
+        (TEXT, "a\x00b", "Answers cannot contain NUL characters."),
         (TEXT, "x" * (MAX_TEXT_LENGTH + 1), "Answers are limited to 2000 characters."),
         (QuestionKey(kind="essay", points=Decimal(1)), "x", "Unknown question kind."),
     ],
