@@ -132,12 +132,7 @@ class ProctoringProvider(ABC):
 
     def parse_callback(self, body: bytes) -> CallbackEvent:
         """Turn a callback body (the generic JSON format) into a typed event."""
-        try:
-            data = json.loads(body)
-        except (ValueError, UnicodeDecodeError):
-            raise CallbackRejected("malformed_body", "The body is not JSON.") from None
-        if not isinstance(data, dict):
-            raise CallbackRejected("malformed_body", "The body must be a JSON object.")
+        data = _json_object(body)
         delivery_id = data.get("delivery_id")
         event = data.get("event")
         code = data.get("attempt_code")
@@ -178,3 +173,28 @@ class ProctoringProvider(ABC):
 
     def map_verdict(self, verdict: str) -> str:
         return self.verdicts[verdict]
+
+
+def _json_object(body: bytes) -> dict[str, Any]:
+    """The body as a JSON object; CallbackRejected if it is none, or if one of its strings holds
+    a NUL character ("\\u0000": PostgreSQL text cannot store it)."""
+    try:
+        data = json.loads(body)
+    except (ValueError, UnicodeDecodeError):
+        raise CallbackRejected("malformed_body", "The body is not JSON.") from None
+    if not isinstance(data, dict):
+        raise CallbackRejected("malformed_body", "The body must be a JSON object.")
+    if _has_nul(data):
+        raise CallbackRejected("malformed_body", "The body contains a NUL character.")
+    return data
+
+
+def _has_nul(value: Any) -> bool:
+    """True if a NUL character is in any string (key or value) of parsed JSON."""
+    if isinstance(value, str):
+        return "\x00" in value
+    if isinstance(value, dict):
+        return any(_has_nul(k) or _has_nul(v) for k, v in value.items())
+    if isinstance(value, list):
+        return any(_has_nul(item) for item in value)
+    return False

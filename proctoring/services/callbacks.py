@@ -34,7 +34,9 @@ def callback_receive(
     """
     now = now or timezone.now()
     provider = get_provider(provider_name)
-    text = body.decode("utf-8", errors="replace")
+    # Kept as text: bytes that are not UTF-8, and NUL (PostgreSQL text cannot hold it), become
+    # U+FFFD.
+    text = body.decode("utf-8", errors="replace").replace("\x00", "\ufffd")
     kept = {k: v[:200] for k, v in headers.items() if k in KEPT_HEADERS}
     if "authorization" in headers:
         kept["authorization"] = "Bearer [redacted]"

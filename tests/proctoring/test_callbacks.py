@@ -55,6 +55,26 @@ def test_unsigned_delivery_is_refused(deliver, proctored_attempt):
     assert CallbackDelivery.objects.get().outcome == "missing_signature"
 
 
+def test_unsigned_body_with_a_nul_byte_is_refused_and_recorded(deliver):
+    response = deliver(raw=b'{"event": "review", "note": "a\x00b"}', headers={})
+
+    assert response.status_code == 401
+    assert CallbackDelivery.objects.get().body == '{"event": "review", "note": "a\ufffdb"}'
+
+
+@pytest.mark.parametrize("field", ["delivery_id", "attempt_code", "comments"])
+def test_signed_body_with_a_nul_character_is_refused_with_400(deliver, proctored_attempt, field):
+    payload = review(proctored_attempt.attempt_code)
+    (payload["review"] if field == "comments" else payload)[field] = "a\u0000b"
+
+    response = deliver(payload)
+
+    assert response.status_code == 400
+    assert response.json()["code"] == "malformed_body"
+    proctored_attempt.refresh_from_db()
+    assert proctored_attempt.status == S.COMPLETED
+
+
 def test_stale_timestamp_is_refused(deliver, proctored_attempt):
     response = deliver(
         review(proctored_attempt.attempt_code), when=timezone.now() - timedelta(minutes=10)
