@@ -39,6 +39,8 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # NUL in the path or query string: 404/400 before PostgreSQL sees it (a 500 otherwise).
+    "settings.nul_guard.NulCharacterMiddleware",
     # A lost database connection answers 503 (JSON under /api/), not a 500 page.
     "settings.middleware.DatabaseUnavailableMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
