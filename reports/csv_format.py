@@ -9,7 +9,7 @@ by spaces. Cells a spreadsheet would run as a formula are neutralised.
 import csv
 import io
 from collections.abc import Iterable
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 from typing import Any
 
@@ -33,6 +33,7 @@ HEADER = (
 )
 
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+ZERO = timedelta(0)
 
 
 def neutralise(text: str) -> str:
@@ -40,19 +41,34 @@ def neutralise(text: str) -> str:
     return "'" + text if text.startswith(FORMULA_STARTS) else text
 
 
-def _time(value: datetime | None) -> str:
-    return value.astimezone(UTC).isoformat() if value is not None else ""
+def _time(value: datetime | str | None) -> str:
+    """A time as ISO 8601 in UTC with offset. The selector reads times as the database's text
+    (parsing them into datetimes cost more than the rest of the job): PostgreSQL writes
+    `2026-11-01 09:00:00.5+00`, SQLite `2026-11-01 09:00:00.500000` (stored in UTC)."""
+    if value is None or value == "":
+        return ""
+    if isinstance(value, datetime):
+        return (value if value.utcoffset() == ZERO else value.astimezone(UTC)).isoformat()
+    text = value.replace(" ", "T", 1)
+    if text.endswith("+00"):
+        text = text[:-3]
+    elif len(text) > 19 and text[-6] in "+-" and not text.endswith("+00:00"):
+        return datetime.fromisoformat(text).astimezone(UTC).isoformat()  # another zone
+    elif text.endswith("+00:00"):
+        text = text[:-6]
+    if "." in text:
+        whole, fraction = text.split(".", 1)
+        text = f"{whole}.{fraction.ljust(6, '0')}" if fraction.strip("0") else whole
+    return text + "+00:00"
 
 
 def _minutes(seconds: int | None) -> str:
     if seconds is None:
         return ""
-    minutes = Decimal(seconds) / 60
-    return str(
-        minutes.quantize(Decimal(1))
-        if minutes == minutes.to_integral()
-        else minutes.quantize(Decimal("0.01"))
-    )
+    whole, rest = divmod(seconds, 60)
+    if rest == 0:
+        return str(whole)
+    return str((Decimal(seconds) / 60).quantize(Decimal("0.01")))
 
 
 def _percent(earned: Decimal | None, possible: Decimal | None) -> str:
@@ -62,7 +78,11 @@ def _percent(earned: Decimal | None, possible: Decimal | None) -> str:
 
 
 def format_row(row: tuple[Any, ...]) -> list[str]:
-    """One attempt row (as the selector yields it) as the file's cells."""
+    """One attempt row (as the selector yields it) as the file's cells.
+
+    Only the cells people typed (names, e-mails, the reviewer's verdict) can start like a
+    formula; the others are numbers, times and fixed words, written as they are.
+    """
     (
         email,
         username,
@@ -79,22 +99,21 @@ def format_row(row: tuple[Any, ...]) -> list[str]:
         earned,
         possible,
     ) = row
-    cells = [
-        email or username,
-        exam_name,
+    return [
+        neutralise(email or username),
+        neutralise(exam_name),
         code,
         _minutes(allowed_seconds),
         "true" if is_sample else "false",
         _time(started),
         _time(completed),
         csv_label(status),
-        username,
+        neutralise(username),
         exam_type,
         "true" if as_proctored else "false",
-        verdict or "",
+        neutralise(verdict or ""),
         _percent(earned, possible),
     ]
-    return [neutralise(str(cell)) for cell in cells]
 
 
 def write_csv(rows: Iterable[tuple[Any, ...]], out: io.TextIOBase) -> int:

@@ -3,7 +3,8 @@
 from collections.abc import Iterator
 from typing import Any
 
-from django.db.models import OuterRef, QuerySet, Subquery
+from django.db.models import OuterRef, QuerySet, Subquery, TextField
+from django.db.models.functions import Cast
 
 from exams.models import Attempt, Course, ExamType
 from proctoring.models import Review
@@ -41,8 +42,8 @@ def result_rows_query(course: Course) -> QuerySet[Attempt, tuple[Any, ...]]:
             "attempt_code",
             "allowed_seconds",
             "is_sample_attempt",
-            "started_at",
-            "completed_at",
+            Cast("started_at", TextField()),
+            Cast("completed_at", TextField()),
             "status",
             "exam__exam_type",
             "taking_as_proctored",

@@ -133,3 +133,21 @@ def test_file_name_follows_the_documented_pattern():
     assert file_name("course-v1:Demo+Exams+2026", at) == (
         "course-v1:Demo+Exams+2026_proctored_exam_results_report_2026-11-02-090507.csv"
     )
+
+
+@pytest.mark.parametrize(
+    ("text", "iso"),
+    [
+        ("2026-11-01 09:00:00+00", "2026-11-01T09:00:00+00:00"),
+        ("2026-11-01 09:00:00.5+00", "2026-11-01T09:00:00.500000+00:00"),
+        ("2026-11-01 09:00:00.123456+00", "2026-11-01T09:00:00.123456+00:00"),
+        ("2026-11-01 09:00:00", "2026-11-01T09:00:00+00:00"),
+        ("2026-11-01 09:00:00.250000", "2026-11-01T09:00:00.250000+00:00"),
+        ("2026-11-01 10:00:00+01:00", "2026-11-01T09:00:00+00:00"),
+        ("", ""),
+    ],
+)
+def test_database_time_text_is_written_as_iso_utc(text, iso):
+    row = (*ROW[:6], text, *ROW[7:])
+
+    assert format_row(row)[5] == iso
