@@ -102,7 +102,7 @@ def attempts(exams: list[Exam], user_ids: list[int], per_user: int) -> int:
                     exam.exam_type == ExamType.PROCTORED,
                     exam.exam_type == ExamType.PRACTICE,
                     started,
-                    started + timedelta(hours=1),
+                    now + timedelta(days=1),  # running ones are not for the sweeper
                     started + timedelta(minutes=50),
                     3600,
                     False,
