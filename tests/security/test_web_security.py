@@ -20,7 +20,9 @@ REPO = Path(__file__).resolve().parents[2]
 
 
 def test_deploy_check_is_clean_under_production_settings(tmp_path):
-    env = {k: v for k, v in os.environ.items() if k != "DJANGO_SETTINGS_MODULE"}
+    # The browser tests set DJANGO_ALLOW_ASYNC_UNSAFE for their own process: not production's.
+    dropped = {"DJANGO_SETTINGS_MODULE", "DJANGO_ALLOW_ASYNC_UNSAFE"}
+    env = {k: v for k, v in os.environ.items() if k not in dropped}
     env.update(
         DJANGO_SETTINGS_MODULE="settings.production",
         SECRET_KEY=secrets.token_urlsafe(60),
