@@ -11,7 +11,10 @@ from django.views.decorators.http import require_GET
 from exams import hooks
 from exams.exceptions import NotFound
 from exams.integrations import course_directory
-from exams.learner_selectors import (
+from exams.models import Attempt, Course, Exam
+from exams.permissions import access_course_as_learner, access_exam_as_learner
+from exams.selectors import questions_with_choices
+from exams.selectors.learner import (
     attempt_current,
     attempt_summary,
     exam_for_learner,
@@ -19,9 +22,6 @@ from exams.learner_selectors import (
     progress_for_learner,
     running_attempt_in_course,
 )
-from exams.models import Attempt, Course, Exam
-from exams.permissions import access_course_as_learner, access_exam_as_learner
-from exams.selectors import questions_with_choices
 from exams.services.expiry import attempt_refresh
 from exams.state_machine import IN_PROGRESS
 from exams.timing import format_hhmm

@@ -19,6 +19,11 @@ from exams.api.errors import refusals
 from exams.exceptions import InvalidInput, NothingGranted
 from exams.models import Allowance, AllowanceKind, Course, Exam
 from exams.permissions import access_allowance_as_staff, access_course_as_staff
+from exams.selectors.staff import (
+    allowances_for_course,
+    exams_for_staff,
+    special_exam_of_course,
+)
 from exams.services import allowance_grant, allowance_revoke, allowance_update
 from exams.services.allowance_batch import allowance_grant_bulk, learner_resolve_one
 from exams.services.allowance_csv import (
@@ -27,11 +32,6 @@ from exams.services.allowance_csv import (
     upload_read,
 )
 from exams.services.allowances import KEEP
-from exams.staff_selectors import (
-    allowances_for_course,
-    exams_for_staff,
-    special_exam_of_course,
-)
 
 
 def allowance_value(allowance: Allowance) -> str:

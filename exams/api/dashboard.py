@@ -16,13 +16,13 @@ from exams.api.common import request_user
 from exams.api.errors import refusals
 from exams.models import Course, Exam, ExamType
 from exams.permissions import access_course_as_staff, access_exam_as_staff
-from exams.services.course_settings import course_settings_update, exam_settings_update
-from exams.staff_selectors import (
+from exams.selectors.staff import (
     PAGE_SIZE,
     attempt_filters_clean,
     attempts_for_course,
     proctoring_provider_names,
 )
+from exams.services.course_settings import course_settings_update, exam_settings_update
 from exams.state_machine import AttemptStatus
 from exams.timing import format_hhmm
 

@@ -14,18 +14,18 @@ from exams import services
 from exams.api.common import request_user
 from exams.api.errors import refusals
 from exams.api.serializers import AttemptOutput, ExamOutput, attempt_output
-from exams.learner_selectors import (
-    attempt_current,
-    attempt_summary,
-    exam_for_learner,
-    exams_for_learner,
-)
 from exams.models import Attempt
 from exams.permissions import (
     access_attempt_as_learner,
     access_attempt_as_staff,
     access_course_as_learner,
     access_exam_as_learner,
+)
+from exams.selectors.learner import (
+    attempt_current,
+    attempt_summary,
+    exam_for_learner,
+    exams_for_learner,
 )
 from exams.services.expiry import attempt_refresh
 

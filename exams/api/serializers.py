@@ -7,7 +7,7 @@ from typing import Any
 from django.utils import timezone
 from rest_framework import serializers
 
-from exams.learner_selectors import AttemptSummary
+from exams.selectors.learner import AttemptSummary
 
 
 class AttemptOutput(serializers.Serializer):

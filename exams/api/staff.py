@@ -10,8 +10,8 @@ from exams import services
 from exams.api.common import request_user
 from exams.api.errors import refusals
 from exams.api.serializers import AttemptOutput, attempt_output
-from exams.learner_selectors import attempt_summary
 from exams.permissions import access_attempt_as_staff
+from exams.selectors.learner import attempt_summary
 
 
 class AttemptResumeApi(APIView):

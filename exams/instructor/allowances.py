@@ -29,10 +29,10 @@ from exams.instructor.forms import (
 )
 from exams.models import Allowance, Course
 from exams.permissions import access_allowance_as_staff
+from exams.selectors.staff import allowances_for_course, exams_for_staff
 from exams.services import allowance_grant, allowance_revoke, allowance_update
 from exams.services.allowance_batch import allowance_grant_bulk, learner_resolve_one
 from exams.services.allowance_csv import allowance_csv_apply, allowance_csv_check, upload_read
-from exams.staff_selectors import allowances_for_course, exams_for_staff
 
 PAGE = "exams/instructor/allowances.html"
 

@@ -14,7 +14,7 @@ from exams.exceptions import DomainError, InvalidInput, NotFound
 from exams.instructor.common import acting_user, dashboard_url, filters_of, staff_course_or_404
 from exams.models import Attempt, Course
 from exams.permissions import access_attempt_as_staff
-from exams.staff_selectors import (
+from exams.selectors.staff import (
     AttemptPage,
     attempt_filters_clean,
     attempt_status_chart,

@@ -8,7 +8,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from exams.models import AllowanceKind, Exam, ExamType
-from exams.staff_selectors import proctoring_provider_names
+from exams.selectors.staff import proctoring_provider_names
 
 if TYPE_CHECKING:
     from django.utils.functional import _StrOrPromise as StrOrPromise

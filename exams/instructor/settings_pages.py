@@ -16,8 +16,8 @@ from exams.exceptions import DomainError
 from exams.instructor.common import acting_user, add_domain_error, staff_course_or_404
 from exams.instructor.forms import CourseSettingsForm, ExamSettingsForm
 from exams.models import Course, Exam
+from exams.selectors.staff import exams_of_course
 from exams.services.course_settings import course_settings_update, exam_settings_update
-from exams.staff_selectors import exams_of_course
 from exams.timing import format_hhmm
 
 COURSE_SECTION = "course"

@@ -38,10 +38,10 @@ from exams.exceptions import (
     InvalidInput,
 )
 from exams.models import Allowance, AllowanceKind, Course, Exam
+from exams.selectors.staff import exams_for_staff
 from exams.services.allowance_batch import Problem, learners_resolve
 from exams.services.allowances import allowance_grant, clean_value
 from exams.services.history import Actor
-from exams.staff_selectors import exams_for_staff
 
 MAX_BYTES = 1024 * 1024
 MAX_ROWS = 5000

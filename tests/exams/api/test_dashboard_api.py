@@ -8,7 +8,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from exams.models import Answer, Attempt, AuditLogEntry
-from exams.staff_selectors import AttemptFilters, attempts_for_course
+from exams.selectors.staff import AttemptFilters, attempts_for_course
 from exams.state_machine import AttemptStatus as S
 from tests.factories import (
     AttemptFactory,

@@ -7,7 +7,7 @@ import pytest
 from django.utils import timezone
 
 from exams.api.serializers import AttemptOutput, attempt_output
-from exams.learner_selectors import attempt_summary
+from exams.selectors.learner import attempt_summary
 from exams.state_machine import AttemptStatus as S
 from tests.factories import AttemptFactory, ExamFactory
 

@@ -4,7 +4,7 @@ it is read from the newest end or (second half) from the oldest end."""
 import pytest
 
 from exams.models import Attempt
-from exams.staff_selectors import PAGE_SIZE, AttemptFilters, attempts_for_course
+from exams.selectors.staff import PAGE_SIZE, AttemptFilters, attempts_for_course
 from tests.factories import ExamFactory, attempts_in_bulk
 
 pytestmark = pytest.mark.django_db

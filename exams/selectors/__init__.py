@@ -1,4 +1,5 @@
-"""Reads of exams, attempts and allowances. No writes here."""
+"""Reads of the exams app: the shared ones here (attempts, allowances, questions); what a
+learner sees in `learner`, what course staff see in `staff`. No writes."""
 
 from collections.abc import Iterable
 from dataclasses import dataclass, field
