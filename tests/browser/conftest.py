@@ -7,6 +7,7 @@ is switched off here: the test thread only arranges data and checks the database
 """
 
 import os
+import re
 import threading
 from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
@@ -47,27 +48,39 @@ NAVIGATION_TIMEOUT_MS = 15_000
 expect.set_options(timeout=ACTION_TIMEOUT_MS)
 
 
+# The provider callback: the simulated vendor sends it from inside a request and waits for it.
+_CALLBACK = re.compile(r"^/api/v1/proctoring/[^/]+/callback/$")
+
+
+def _drain(result: Iterable[bytes]) -> list[bytes]:
+    try:
+        return list(result)
+    finally:
+        if hasattr(result, "close"):
+            result.close()
+
+
 class _OneRequestAtATimeServer(ThreadedWSGIServer):
     """The live server for an in-memory SQLite test database.
 
     Every server thread then shares the test's one connection, and two requests in flight at
     once (a page saving two answers together) corrupt the connection's transaction state
     ("no such savepoint"). Handling one request at a time keeps the threads (so a kept-alive
-    connection blocks nobody) without sharing the connection between them. PostgreSQL gives
-    each thread its own connection and uses Django's threaded server unchanged.
+    connection blocks nobody) without sharing the connection between them. Provider callbacks
+    pass: the simulated vendor sends them from inside a request that holds the turn and waits
+    for their answer (touching the connection no more until then), so queueing them would
+    deadlock. PostgreSQL gives each thread its own connection and uses Django's threaded
+    server unchanged.
     """
 
     request_lock = threading.Lock()
 
     def set_app(self, application: Callable) -> None:
-        def one_at_a_time(environ: dict, start_response: Callable) -> Iterable[bytes]:
+        def one_at_a_time(environ: dict, start_response: Callable) -> list[bytes]:
+            if _CALLBACK.match(environ.get("PATH_INFO", "")):
+                return _drain(application(environ, start_response))
             with self.request_lock:
-                result = application(environ, start_response)
-                try:
-                    return list(result)
-                finally:
-                    if hasattr(result, "close"):
-                        result.close()
+                return _drain(application(environ, start_response))
 
         super().set_app(one_at_a_time)
 

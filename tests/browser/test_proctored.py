@@ -4,23 +4,18 @@ The simulated software runs in its own window (a popup of the exam page); its se
 the app back with signed HTTP callbacks to the live server itself, processed at once (Celery
 runs eagerly in tests). A reviewer (Django staff) in a browser of their own sends the verdict.
 
-The browser conftest's live server handles one request at a time on in-memory SQLite. Here a
-request (a software signal, a reviewer's verdict) waits for the callback it sends to the same
-server, so this module's live server lets the callbacks through while their sender waits: the
-sender is blocked in its HTTP call and touches the shared connection no more until the answer.
+A software signal or a reviewer's verdict waits for the callback it sends to the same live
+server; the browser conftest's server lets callbacks through (see its docstring).
 """
 
-import os
 import re
-import threading
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterator
 from contextlib import AbstractContextManager, nullcontext
 from datetime import timedelta
 from decimal import Decimal
 
 import pytest
 from django.conf import settings
-from django.core.servers.basehttp import ThreadedWSGIServer
 from django.test import Client
 from django.utils import timezone
 from playwright.sync_api import Browser, BrowserContext, Page, expect
@@ -51,49 +46,6 @@ REVIEWER_PATH = "/proctoring/simulated/reviewer/"
 NOTICE_TIMEOUT_MS = 25_000
 # The setup page asks the server every 3 s whether the software confirmed the checks.
 READY_TIMEOUT_MS = 12_000
-_CALLBACK = re.compile(r"^/api/v1/proctoring/[^/]+/callback/$")
-
-
-def _drain(result: Iterable[bytes]) -> list[bytes]:
-    try:
-        return list(result)
-    finally:
-        if hasattr(result, "close"):
-            result.close()
-
-
-class _CallbacksPassServer(ThreadedWSGIServer):
-    """One request at a time (the shared in-memory SQLite connection), except the provider's
-    callbacks: the simulated vendor sends them from inside a request that holds the turn and
-    waits for their answer, so making them queue would deadlock."""
-
-    request_lock = threading.Lock()
-
-    def set_app(self, application: Callable) -> None:
-        def serve(environ: dict, start_response: Callable) -> list[bytes]:
-            if _CALLBACK.match(environ.get("PATH_INFO", "")):
-                return _drain(application(environ, start_response))
-            with self.request_lock:
-                return _drain(application(environ, start_response))
-
-        super().set_app(serve)
-
-
-@pytest.fixture(scope="module")
-def live_server(request: pytest.FixtureRequest) -> Iterator[LiveServer]:
-    """This module's live server: callbacks pass (see above); PostgreSQL gives each request
-    thread its own connection and uses Django's threaded server unchanged."""
-    addr = (
-        request.config.getvalue("liveserver")
-        or os.getenv("DJANGO_LIVE_TEST_SERVER_ADDRESS")
-        or "localhost"
-    )
-    server = LiveServer(addr, start=False)
-    if server.thread.connections_override:
-        server.thread.server_class = _CallbacksPassServer
-    server.start()
-    yield server
-    server.stop()
 
 
 def server_idle(live_server: LiveServer) -> AbstractContextManager[object]:
