@@ -1,13 +1,10 @@
 """Reactions to the exams app's events (sent after commit): open and notify sessions."""
 
-import logging
 from typing import Any
 
-from kombu.exceptions import OperationalError as BrokerUnavailable
-
+from exams.broker import enqueue
 from exams.state_machine import AttemptStatus
 
-log = logging.getLogger(__name__)
 S = AttemptStatus
 NOTIFY_ON = {
     S.STARTED: "started",
@@ -27,15 +24,9 @@ def on_attempt_status_changed(
 
     if not taking_as_proctored:
         return
-    try:
-        if to_status == S.DOWNLOAD_SOFTWARE_CLICKED:
-            session_open_task.delay(attempt_id)
-        elif to_status in NOTIFY_ON:
-            session_notify_task.delay(attempt_id, NOTIFY_ON[S(to_status)])
-    except BrokerUnavailable:
-        # The learner's move is committed; failing their request now would not undo it.
-        log.warning(
-            "provider not told that attempt %s moved to %s: the broker cannot be reached",
-            attempt_id,
-            to_status,
-        )
+    # The learner's move is committed; a broker outage must not fail their request.
+    what = f"provider notice that attempt {attempt_id} moved to {to_status}"
+    if to_status == S.DOWNLOAD_SOFTWARE_CLICKED:
+        enqueue(session_open_task, attempt_id, what=what)
+    elif to_status in NOTIFY_ON:
+        enqueue(session_notify_task, attempt_id, NOTIFY_ON[S(to_status)], what=what)

@@ -14,6 +14,7 @@ from django.core.files.storage import default_storage
 from django.db import transaction
 from django.utils import timezone
 
+from exams.broker import enqueue
 from exams.exceptions import Conflict, NotFound
 from exams.models import Course
 from reports import csv_format
@@ -34,10 +35,8 @@ MAX_TRIES = 3
 def _enqueue(job_id: int) -> None:
     from reports.tasks import report_build_task
 
-    try:
-        report_build_task.delay(job_id)
-    except Exception:  # the broker is down: the recovery sweep queues it again later
-        log.warning("report job %s could not be queued now; it will be retried", job_id)
+    # If not queued now, the recovery sweep queues it again later.
+    enqueue(report_build_task, job_id, what=f"report job {job_id}")
 
 
 def _move(job: ReportJob, to: JobStatus) -> None:

@@ -7,9 +7,9 @@ from functools import partial
 
 from django.db import IntegrityError, transaction
 from django.utils import timezone
-from kombu.exceptions import OperationalError as BrokerUnavailable
 
 from exams import services as exam_services
+from exams.broker import enqueue
 from exams.exceptions import DomainError
 from exams.models import Attempt, AuditAction, AuditLogEntry
 from proctoring.exceptions import CallbackRejected
@@ -86,11 +86,8 @@ def callback_receive(
 def _queue_processing(delivery_id: int) -> None:
     from proctoring.tasks import callback_process_task
 
-    try:
-        callback_process_task.delay(delivery_id)
-    except BrokerUnavailable:
-        # The delivery is stored: the pending sweep applies it once the broker is back.
-        log.warning("callback delivery %s not queued: the broker cannot be reached", delivery_id)
+    # If not queued, the delivery is stored: the pending sweep applies it once the broker is back.
+    enqueue(callback_process_task, delivery_id, what=f"callback delivery {delivery_id}")
 
 
 def callback_process(*, delivery_id: int, now: datetime | None = None) -> CallbackDelivery:

@@ -8,6 +8,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from exams import services as exam_services
+from exams.broker import enqueue
 from exams.exceptions import Conflict, DomainError, InvalidInput, NotFound
 from exams.models import Attempt
 from exams.selectors import attempt_get_locked
@@ -88,7 +89,9 @@ def _apply(review: Review, attempt: Attempt, *, actor: "User | None", now: datet
     ):
         from proctoring.tasks import review_email_task
 
-        transaction.on_commit(partial(review_email_task.delay, review.pk))
+        transaction.on_commit(
+            partial(enqueue, review_email_task, review.pk, what=f"e-mail of review {review.pk}")
+        )
 
 
 @transaction.atomic
