@@ -200,7 +200,7 @@ def test_report_requested_while_the_broker_is_down_is_built_once_it_is_back(
         job = ReportJob.objects.get(pk=body["id"])
         assert (body["status"], job.status, job.tries) == (JobStatus.QUEUED, JobStatus.QUEUED, 0)
         assert body["download_url"] is None
-        assert f"report job {job.pk} could not be queued now; it will be retried" in caplog.text
+        assert f"report job {job.pk} not queued: the broker cannot be reached" in caplog.text
 
         # when Redis is back and the sweep runs past the stale limit
         own_redis.start()
