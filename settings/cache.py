@@ -43,7 +43,9 @@ class FailSoftRedisCache(RedisCache):
     """RedisCache whose reads miss and whose writes are dropped (with a warning) while Redis
     cannot be reached. Nothing here may rely on the cache holding anything."""
 
-    _class = _ReusedClient
+    def __init__(self, server: Any, params: dict[str, Any]) -> None:
+        super().__init__(server, params)
+        self._class = _ReusedClient  # Django's __init__ sets its own client class
 
     def get(self, key: Any, default: Any = None, version: int | None = None) -> Any:
         try:
