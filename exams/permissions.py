@@ -3,11 +3,17 @@ the same (NotFound), so ids cannot be probed. No DRF imports here."""
 
 from typing import TYPE_CHECKING
 
+from django.conf import settings
+from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY, get_user_model
 from django.contrib.auth.models import AnonymousUser
+from django.contrib.sessions.backends.base import SessionBase
+from django.core.exceptions import ValidationError
+from django.utils.crypto import constant_time_compare
 
 from exams import integrations
 from exams.exceptions import NotFound
 from exams.models import Allowance, Attempt, Course, Exam, ExamType
+from exams.selectors.poll import POLL_ATTEMPT_FIELDS, attempt_for_poll
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import User
@@ -54,27 +60,8 @@ def access_exam_as_learner(user: "AnyUser", exam_id: int) -> Exam:
     return exam
 
 
-# What the learner's views read of an attempt (the status poll's whole row).
-LEARNER_ATTEMPT_FIELDS = (
-    "id",
-    "exam_id",
-    "learner_id",
-    "status",
-    "attempt_code",
-    "taking_as_proctored",
-    "is_sample_attempt",
-    "started_at",
-    "deadline_at",
-    "completed_at",
-    "allowed_seconds",
-    "cut_by_due_date",
-    "paused_remaining_seconds",
-    "points_earned",
-    "points_possible",
-    "graded_at",
-    "exam__exam_type",
-    "exam__passing_percent",
-)
+# What the learner's views read of an attempt and its exam.
+LEARNER_ATTEMPT_FIELDS = (*POLL_ATTEMPT_FIELDS, "exam__exam_type", "exam__passing_percent")
 
 
 def access_attempt_as_learner(user: "AnyUser", attempt_id: int) -> Attempt:
@@ -89,6 +76,42 @@ def access_attempt_as_learner(user: "AnyUser", attempt_id: int) -> Attempt:
     )
     if attempt is None:
         raise NotFound("No such attempt.")
+    return attempt
+
+
+# The one backend whose sessions access_attempt_by_session can check itself.
+MODEL_BACKEND = "django.contrib.auth.backends.ModelBackend"
+
+
+def access_attempt_by_session(session: SessionBase, attempt_id: int) -> Attempt | None:
+    """The attempt (with its exam), if it belongs to the user this session is signed in as:
+    the timer poll's path, one query, without loading `request.user` first.
+
+    Checks what `django.contrib.auth.get_user` checks of a ModelBackend session, against the
+    learner's row read with the attempt: the user is active and the session's password hash
+    matches the current secret. None whenever it cannot vouch (another backend, a hash from an
+    old secret, not this user's attempt): the caller then takes the usual path, `request.user`,
+    which answers exactly as before.
+    """
+    user_id = session.get(SESSION_KEY)
+    if (
+        user_id is None
+        or session.get(BACKEND_SESSION_KEY) != MODEL_BACKEND
+        or MODEL_BACKEND not in settings.AUTHENTICATION_BACKENDS
+    ):
+        return None
+    try:
+        learner_id = get_user_model()._meta.pk.to_python(user_id)
+    except ValidationError:
+        return None
+    attempt = attempt_for_poll(attempt_id=attempt_id, learner_id=learner_id)
+    if attempt is None or not attempt.learner.is_active:
+        return None
+    session_hash = session.get(HASH_SESSION_KEY)
+    if not session_hash or not constant_time_compare(
+        session_hash, attempt.learner.get_session_auth_hash()
+    ):
+        return None
     return attempt
 
 

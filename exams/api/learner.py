@@ -3,9 +3,12 @@
 from collections.abc import Callable
 from typing import Any
 
+from django.http import HttpRequest, HttpResponse, HttpResponseBase
 from django.utils import timezone
+from django.utils.cache import patch_vary_headers
 from drf_spectacular.utils import extend_schema, extend_schema_serializer
 from rest_framework import serializers
+from rest_framework.renderers import JSONRenderer
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -18,6 +21,7 @@ from exams.models import Attempt
 from exams.permissions import (
     access_attempt_as_learner,
     access_attempt_as_staff,
+    access_attempt_by_session,
     access_course_as_learner,
     access_exam_as_learner,
 )
@@ -84,6 +88,26 @@ class AttemptDetailApi(APIView):
     """GET: the learner's own attempt, its status and the server's clock (browsers poll this).
     DELETE: course staff or support clear the attempt (see `delete`)."""
 
+    def dispatch(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
+        """The timer poll, answered before DRF's dispatch when the session vouches for the
+        attempt's learner (one query; see access_attempt_by_session). Anything else (another
+        method, a browsable-API request, a session that cannot vouch) goes through DRF, whose
+        `get` answers the same JSON and every refusal."""
+        if request.method == "GET" and _plain_json_request(request):
+            attempt = access_attempt_by_session(request.session, kwargs["attempt_id"])
+            if attempt is not None:
+                return self._poll_response(attempt)
+        return super().dispatch(request, *args, **kwargs)
+
+    def _poll_response(self, attempt: Attempt) -> HttpResponse:
+        now = timezone.now()
+        attempt = attempt_refresh(attempt, now=now)
+        data = attempt_output(attempt_summary(attempt, now=now))
+        response = HttpResponse(JSONRenderer().render(data), content_type="application/json")
+        response["Allow"] = ", ".join(self.allowed_methods)
+        patch_vary_headers(response, ["Accept"])
+        return response
+
     @extend_schema(responses={200: AttemptOutput, **refusals(403, 404)})
     def get(self, request: Request, attempt_id: int) -> Response:
         now = timezone.now()
@@ -98,6 +122,13 @@ class AttemptDetailApi(APIView):
         attempt = access_attempt_as_staff(request.user, attempt_id)
         services.attempt_clear(attempt_id=attempt.pk, actor=request_user(request))
         return Response(status=204)
+
+
+def _plain_json_request(request: HttpRequest) -> bool:
+    """A request that DRF would answer with its JSON renderer: what the exam page's script and
+    API clients send (no browsable-API page, no `?format=`)."""
+    accept = request.headers.get("Accept", "*/*")
+    return accept in ("*/*", "application/json") and not request.META.get("QUERY_STRING")
 
 
 ActionService = Callable[..., Attempt]

@@ -230,15 +230,85 @@ def test_course_exam_list_costs_constant_queries(
     assert len(response.json()) == 10
 
 
-def test_status_poll_costs_two_queries(as_user, course, learner, django_assert_num_queries):
+def test_status_poll_costs_one_query(as_user, course, learner, django_assert_num_queries):
     attempt = AttemptFactory(exam=ExamFactory(course=course), learner=learner, started=True)
     client = as_user(learner)
 
-    # the user, and the attempt with its exam and course (the session comes from the cache)
-    with django_assert_num_queries(2):
+    # the attempt with its exam and its learner's row (the session comes from the cache)
+    with django_assert_num_queries(1):
         response = client.get(url(f"attempts/{attempt.pk}/"))
 
     assert response.status_code == 200
+
+
+def test_status_poll_answers_as_the_drf_view_does(as_user, course, learner):
+    attempt = AttemptFactory(exam=ExamFactory(course=course), learner=learner, started=True)
+    client = as_user(learner)
+
+    fast = client.get(url(f"attempts/{attempt.pk}/"), HTTP_ACCEPT="application/json")
+    # ?format= is answered by DRF itself
+    full = client.get(url(f"attempts/{attempt.pk}/?format=json"))
+
+    assert fast.status_code == full.status_code == 200
+    for header in ("Content-Type", "Allow", "Vary", "X-Frame-Options"):
+        assert fast.headers.get(header) == full.headers.get(header), header
+    clock = {"server_time", "time_remaining_seconds"}
+    fast_body = {k: v for k, v in fast.json().items() if k not in clock}
+    assert fast_body == {k: v for k, v in full.json().items() if k not in clock}
+    assert set(fast.json()) == set(full.json())
+
+
+def test_status_poll_refuses_a_session_whose_password_changed(as_user, course, learner):
+    attempt = AttemptFactory(exam=ExamFactory(course=course), learner=learner, started=True)
+    client = as_user(learner)
+    learner.set_password("changed on another device")
+    learner.save()
+
+    response = client.get(url(f"attempts/{attempt.pk}/"))
+
+    assert response.status_code == 403
+    assert response.json()["code"] == "not_authenticated"
+
+
+def test_status_poll_refuses_a_deactivated_learner(as_user, course, learner):
+    attempt = AttemptFactory(exam=ExamFactory(course=course), learner=learner, started=True)
+    client = as_user(learner)
+    learner.is_active = False
+    learner.save()
+
+    assert client.get(url(f"attempts/{attempt.pk}/")).status_code == 403
+
+
+def test_status_poll_hides_another_learners_attempt(as_user, course, learner):
+    attempt = AttemptFactory(exam=ExamFactory(course=course), started=True)
+
+    response = as_user(learner).get(url(f"attempts/{attempt.pk}/"))
+
+    assert response.status_code == 404
+    assert response.json()["code"] == "not_found"
+
+
+def test_status_poll_accepts_a_session_signed_with_a_retired_secret(
+    as_user, course, learner, settings
+):
+    attempt = AttemptFactory(exam=ExamFactory(course=course), learner=learner, started=True)
+    client = as_user(learner)
+    settings.SECRET_KEY_FALLBACKS = [settings.SECRET_KEY]
+    settings.SECRET_KEY = "a new secret key, rotated in after the learner signed in"
+
+    response = client.get(url(f"attempts/{attempt.pk}/"))
+
+    assert response.status_code == 200
+    assert response.json()["id"] == attempt.pk
+
+
+def test_status_poll_serves_the_browsable_api_to_a_browser(as_user, course, learner):
+    attempt = AttemptFactory(exam=ExamFactory(course=course), learner=learner, started=True)
+
+    response = as_user(learner).get(url(f"attempts/{attempt.pk}/"), HTTP_ACCEPT="text/html")
+
+    assert response.status_code == 200
+    assert response["Content-Type"].startswith("text/html")
 
 
 def test_schema_and_docs_are_served(as_user, learner):

@@ -1,0 +1,71 @@
+"""The timer poll's hand-written query reads what the ORM would read, on PostgreSQL and on
+SQLite (marked smoke, so `make test` runs it on both)."""
+
+from datetime import timedelta
+from decimal import Decimal
+
+import pytest
+from django.utils import timezone
+
+from exams.models import Attempt
+from exams.selectors.poll import POLL_ATTEMPT_FIELDS, attempt_for_poll
+from exams.state_machine import AttemptStatus as S
+from tests.factories import AttemptFactory, ExamFactory, UserFactory
+
+pytestmark = [pytest.mark.django_db, pytest.mark.smoke]
+
+
+def test_reads_the_attempt_its_exam_and_learner_as_the_orm_does(course):
+    exam = ExamFactory(course=course, passing_percent=Decimal("62.50"))
+    now = timezone.now()
+    attempt = AttemptFactory(
+        exam=exam,
+        status=S.COMPLETED,
+        started_at=now - timedelta(minutes=30),
+        deadline_at=now + timedelta(minutes=30),
+        completed_at=now,
+        allowed_seconds=3600,
+        cut_by_due_date=True,
+        points_earned=Decimal("7.50"),
+        points_possible=Decimal("10.00"),
+        graded_at=now,
+    )
+    stored = Attempt.objects.select_related("exam", "learner").get(pk=attempt.pk)
+
+    read = attempt_for_poll(attempt_id=attempt.pk, learner_id=attempt.learner_id)
+
+    assert read is not None
+    for name in POLL_ATTEMPT_FIELDS:
+        assert getattr(read, name) == getattr(stored, name), name
+        assert type(getattr(read, name)) is type(getattr(stored, name)), name
+    assert read.started_at.tzinfo is not None
+    assert read.exam.pk == exam.pk
+    assert read.exam.exam_type == stored.exam.exam_type
+    assert read.exam.passing_percent == Decimal("62.5")
+    assert read.learner.pk == stored.learner.pk
+    assert read.learner.password == stored.learner.password
+    assert read.learner.is_active is True
+
+
+def test_reads_an_inactive_learner_as_inactive(course):
+    attempt = AttemptFactory(exam=ExamFactory(course=course), learner=UserFactory(is_active=False))
+
+    read = attempt_for_poll(attempt_id=attempt.pk, learner_id=attempt.learner_id)
+
+    assert read is not None
+    assert read.learner.is_active is False
+
+
+def test_finds_nothing_for_another_learner_or_a_missing_attempt(course):
+    attempt = AttemptFactory(exam=ExamFactory(course=course))
+    other = UserFactory()
+
+    assert attempt_for_poll(attempt_id=attempt.pk, learner_id=other.pk) is None
+    assert attempt_for_poll(attempt_id=attempt.pk + 1000, learner_id=attempt.learner_id) is None
+
+
+def test_costs_one_query(course, django_assert_num_queries):
+    attempt = AttemptFactory(exam=ExamFactory(course=course), started=True)
+
+    with django_assert_num_queries(1):
+        attempt_for_poll(attempt_id=attempt.pk, learner_id=attempt.learner_id)
