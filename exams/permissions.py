@@ -13,7 +13,7 @@ from django.utils.crypto import constant_time_compare
 from exams import integrations
 from exams.exceptions import NotFound
 from exams.models import Allowance, Attempt, Course, Exam, ExamType
-from exams.selectors.poll import POLL_ATTEMPT_FIELDS, attempt_for_poll
+from exams.selectors.learner_attempt import attempt_of_learner
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import User
@@ -60,20 +60,11 @@ def access_exam_as_learner(user: "AnyUser", exam_id: int) -> Exam:
     return exam
 
 
-# What the learner's views read of an attempt and its exam.
-LEARNER_ATTEMPT_FIELDS = (*POLL_ATTEMPT_FIELDS, "exam__exam_type", "exam__passing_percent")
-
-
 def access_attempt_as_learner(user: "AnyUser", attempt_id: int) -> Attempt:
-    """The user's own attempt (with its exam). On the timer poll's path: one query."""
-    if not user.is_authenticated:
-        raise NotFound("No such attempt.")
-    attempt = (
-        Attempt.objects.select_related("exam")
-        .only(*LEARNER_ATTEMPT_FIELDS)
-        .filter(pk=attempt_id, learner_id=user.pk)
-        .first()
-    )
+    """The user's own attempt (with its exam's type and pass mark). One query."""
+    attempt = None
+    if user.is_authenticated:
+        attempt = attempt_of_learner(attempt_id=attempt_id, learner_id=user.pk)
     if attempt is None:
         raise NotFound("No such attempt.")
     return attempt
@@ -104,7 +95,7 @@ def access_attempt_by_session(session: SessionBase, attempt_id: int) -> Attempt 
         learner_id = get_user_model()._meta.pk.to_python(user_id)
     except ValidationError:
         return None
-    attempt = attempt_for_poll(attempt_id=attempt_id, learner_id=learner_id)
+    attempt = attempt_of_learner(attempt_id=attempt_id, learner_id=learner_id)
     if attempt is None or not attempt.learner.is_active:
         return None
     session_hash = session.get(HASH_SESSION_KEY)

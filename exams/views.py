@@ -11,7 +11,7 @@ from django.views.decorators.http import require_GET
 from exams import hooks
 from exams.exceptions import NotFound
 from exams.integrations import course_directory
-from exams.models import Attempt, Course, Exam
+from exams.models import CHOICE_KINDS, Attempt, Course, Exam
 from exams.permissions import access_course_as_learner, access_exam_as_learner
 from exams.selectors import questions_with_choices
 from exams.selectors.learner import (
@@ -114,7 +114,11 @@ def exam_page(request: HttpRequest, course_id: str, exam_id: int) -> HttpRespons
 def _questions_with_answers(attempt: Attempt) -> list[dict[str, object]]:
     answers = {a.question_id: a.response for a in attempt.answers.only("question_id", "response")}
     return [
-        {"question": q, "choices": list(q.choices.all()), "answer": answers.get(q.pk)}
+        {
+            "question": q,
+            "choices": list(q.choices.all()) if q.kind in CHOICE_KINDS else [],
+            "answer": answers.get(q.pk),
+        }
         for q in questions_with_choices(exam_id=attempt.exam_id)
     ]
 

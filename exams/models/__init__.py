@@ -4,9 +4,10 @@ from exams.models.allowances import Allowance, AllowanceKind
 from exams.models.attempts import Answer, Attempt, AttemptTransition, TransitionKind
 from exams.models.audit import AuditAction, AuditLogEntry
 from exams.models.courses import Course, CourseRole, Enrollment, EnrollmentMode, RoleName
-from exams.models.exams import Choice, Exam, ExamType, Question, QuestionKind
+from exams.models.exams import CHOICE_KINDS, Choice, Exam, ExamType, Question, QuestionKind
 
 __all__ = [
+    "CHOICE_KINDS",
     "Allowance",
     "AllowanceKind",
     "Answer",

@@ -6,9 +6,9 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from decimal import Decimal
 
-from django.db.models import Q, QuerySet
+from django.db.models import Q, QuerySet, prefetch_related_objects
 
-from exams.models import Allowance, AllowanceKind, Attempt, Exam, Question
+from exams.models import CHOICE_KINDS, Allowance, AllowanceKind, Attempt, Exam, Question
 from exams.state_machine import IN_PROGRESS
 
 
@@ -88,5 +88,15 @@ def allowances_effective(*, learner_id: int, exam: Exam, now: datetime) -> Effec
     return combine_allowances(allowances_in_force(learner_id=learner_id, exam=exam, now=now))
 
 
-def questions_with_choices(*, exam_id: int) -> QuerySet[Question]:
-    return Question.objects.filter(exam_id=exam_id).prefetch_related("choices")
+def questions_with_choices(*, exam_id: int) -> list[Question]:
+    """The exam's questions in order, the choice questions with their choices loaded (the
+    others have none: read `choices` only for CHOICE_KINDS, or it costs a query each)."""
+    questions = list(Question.objects.filter(exam_id=exam_id))
+    question_choices_load(questions)
+    return questions
+
+
+def question_choices_load(questions: list[Question]) -> None:
+    """Load the choices of those of `questions` that have choices, in one query (none if no
+    question has any)."""
+    prefetch_related_objects([q for q in questions if q.kind in CHOICE_KINDS], "choices")

@@ -5,7 +5,8 @@ from decimal import Decimal
 
 import pytest
 from django.conf import settings
-from django.db import transaction
+from django.db import connection, transaction
+from django.test.utils import CaptureQueriesContext
 
 from exams import services
 from exams.exceptions import DomainError
@@ -174,3 +175,48 @@ def test_submit_grades_every_kind_of_question(running, now):
         text.pk: Decimal(3),
         numeric.pk: Decimal(1),
     }
+
+
+def test_grading_writes_one_update_per_distinct_score(running, now, django_assert_num_queries):
+    exam = running.exam
+    questions = [QuestionFactory(exam=exam, numeric_answer=Decimal(n)) for n in range(6)]
+    for n, q in enumerate(questions):
+        _save(running, q, str(n if n % 2 else n + 100), now)  # three right, three wrong
+
+    # lock, history row, questions (no choice question: no choice query), answers,
+    # one update for the right answers and one for the wrong, the attempt
+    with django_assert_num_queries(7 + 2):  # + the savepoint around it, and its release
+        services.attempt_submit(attempt_id=running.pk, actor=running.learner, now=now)
+
+    awarded = dict(Answer.objects.values_list("question_id", "points_awarded"))
+    assert awarded == {q.pk: Decimal(n % 2) for n, q in enumerate(questions)}
+
+
+def test_regrading_rewrites_only_the_scores_that_changed(running, now):
+    from exams.services.answers import attempts_grade
+
+    exam = running.exam
+    first, second = (QuestionFactory(exam=exam, numeric_answer=Decimal(n)) for n in (1, 2))
+    _save(running, first, "1", now)
+    _save(running, second, "2", now)
+    attempts_grade([running], now=now)
+    second.numeric_answer = Decimal(3)
+    second.save()
+
+    with CaptureQueriesContext(connection) as captured:
+        attempts_grade([running], now=now)
+
+    updates = [q["sql"] for q in captured if q["sql"].startswith("UPDATE")]
+    assert len(updates) == 1
+    assert dict(Answer.objects.values_list("question_id", "points_awarded")) == {
+        first.pk: Decimal(1),
+        second.pk: Decimal(0),
+    }
+    assert running.points_earned == Decimal(1)
+
+
+def test_saving_a_numeric_answer_reads_no_choices(running, question, now):
+    with CaptureQueriesContext(connection) as captured:
+        _save(running, question, "42", now)
+
+    assert not [q for q in captured if "exams_choice" in q["sql"]]

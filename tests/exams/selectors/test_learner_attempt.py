@@ -1,4 +1,4 @@
-"""The timer poll's hand-written query reads what the ORM would read, on PostgreSQL and on
+"""The learner's attempt by hand-written query reads what the ORM would read, on PostgreSQL and
 SQLite (marked smoke, so `make test` runs it on both)."""
 
 from datetime import timedelta
@@ -8,7 +8,7 @@ import pytest
 from django.utils import timezone
 
 from exams.models import Attempt
-from exams.selectors.poll import POLL_ATTEMPT_FIELDS, attempt_for_poll
+from exams.selectors.learner_attempt import LEARNER_ATTEMPT_FIELDS, attempt_of_learner
 from exams.state_machine import AttemptStatus as S
 from tests.factories import AttemptFactory, ExamFactory, UserFactory
 
@@ -32,10 +32,10 @@ def test_reads_the_attempt_its_exam_and_learner_as_the_orm_does(course):
     )
     stored = Attempt.objects.select_related("exam", "learner").get(pk=attempt.pk)
 
-    read = attempt_for_poll(attempt_id=attempt.pk, learner_id=attempt.learner_id)
+    read = attempt_of_learner(attempt_id=attempt.pk, learner_id=attempt.learner_id)
 
     assert read is not None
-    for name in POLL_ATTEMPT_FIELDS:
+    for name in LEARNER_ATTEMPT_FIELDS:
         assert getattr(read, name) == getattr(stored, name), name
         assert type(getattr(read, name)) is type(getattr(stored, name)), name
     assert read.started_at.tzinfo is not None
@@ -50,7 +50,7 @@ def test_reads_the_attempt_its_exam_and_learner_as_the_orm_does(course):
 def test_reads_an_inactive_learner_as_inactive(course):
     attempt = AttemptFactory(exam=ExamFactory(course=course), learner=UserFactory(is_active=False))
 
-    read = attempt_for_poll(attempt_id=attempt.pk, learner_id=attempt.learner_id)
+    read = attempt_of_learner(attempt_id=attempt.pk, learner_id=attempt.learner_id)
 
     assert read is not None
     assert read.learner.is_active is False
@@ -60,12 +60,12 @@ def test_finds_nothing_for_another_learner_or_a_missing_attempt(course):
     attempt = AttemptFactory(exam=ExamFactory(course=course))
     other = UserFactory()
 
-    assert attempt_for_poll(attempt_id=attempt.pk, learner_id=other.pk) is None
-    assert attempt_for_poll(attempt_id=attempt.pk + 1000, learner_id=attempt.learner_id) is None
+    assert attempt_of_learner(attempt_id=attempt.pk, learner_id=other.pk) is None
+    assert attempt_of_learner(attempt_id=attempt.pk + 1000, learner_id=attempt.learner_id) is None
 
 
 def test_costs_one_query(course, django_assert_num_queries):
     attempt = AttemptFactory(exam=ExamFactory(course=course), started=True)
 
     with django_assert_num_queries(1):
-        attempt_for_poll(attempt_id=attempt.pk, learner_id=attempt.learner_id)
+        attempt_of_learner(attempt_id=attempt.pk, learner_id=attempt.learner_id)

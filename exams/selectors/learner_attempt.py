@@ -1,4 +1,5 @@
-"""The timer status poll's one query: thousands of learners run it every few seconds.
+"""The learner's attempt in one query: the timer status poll runs it for thousands of learners
+every few seconds, and every learner action on an attempt runs it once.
 
 Written as SQL, built once per process from the models' own tables and columns, and read into
 model instances with the database's own converters (as the ORM would): compiling this query
@@ -16,8 +17,8 @@ from django.db.models import Field, Model
 
 from exams.models import Attempt, Exam
 
-# What the learner's views read of an attempt: the poll's whole row.
-POLL_ATTEMPT_FIELDS = (
+# What the learner's views read of an attempt: the status poll's whole row.
+LEARNER_ATTEMPT_FIELDS = (
     "id",
     "exam_id",
     "learner_id",
@@ -67,7 +68,7 @@ class _Query:
 @cache
 def _query(vendor: str) -> _Query:
     user = get_user_model()
-    attempts = _Table.of(Attempt, "a", POLL_ATTEMPT_FIELDS)
+    attempts = _Table.of(Attempt, "a", LEARNER_ATTEMPT_FIELDS)
     exams = _Table.of(Exam, "e", ("id", "exam_type", "passing_percent"))
     # What permissions.access_attempt_by_session checks the session against.
     learners = _Table.of(user, "u", (user._meta.pk.attname, "password", "is_active"))
@@ -93,7 +94,7 @@ def _query(vendor: str) -> _Query:
     return _Query(sql, tables, tuple(conversions))
 
 
-def attempt_for_poll(*, attempt_id: int, learner_id: int) -> Attempt | None:
+def attempt_of_learner(*, attempt_id: int, learner_id: int) -> Attempt | None:
     """The learner's attempt, with its exam's type and pass mark and the learner's password
     hash and active flag (`attempt.exam`, `attempt.learner`: those columns only). None when
     the learner has no such attempt."""
