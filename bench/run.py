@@ -68,7 +68,7 @@ def main() -> int:
     parser.add_argument(
         "--write",
         default=str(REPO / "docs" / "benchmarks.md"),
-        help="document whose figures section is rewritten ('' for none)",
+        help="document whose figures section is rewritten (--write= for none)",
     )
     args = parser.parse_args()
     cases = set(args.only.split(","))
