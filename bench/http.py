@@ -30,10 +30,14 @@ request = function()
   return wrk.format("GET", t[2], {["Cookie"] = t[1]})
 end
 done = function(summary, latency, requests)
-  io.write(string.format("JSON{\\"requests\\":%%d,\\"duration_us\\":%%d,\\"p50_ms\\":%%.3f,\\"p99_ms\\":%%.3f,\\"errors\\":%%d,\\"non2xx\\":%%d}\\n",
+  local points = {}
+  for _, p in ipairs({1, 5, 10, 25, 50, 75, 90, 95, 99, 99.9}) do
+    points[#points + 1] = string.format("[%%g,%%.3f]", p, latency:percentile(p)/1000)
+  end
+  io.write(string.format("JSON{\\"requests\\":%%d,\\"duration_us\\":%%d,\\"p50_ms\\":%%.3f,\\"p99_ms\\":%%.3f,\\"errors\\":%%d,\\"non2xx\\":%%d,\\"percentiles_ms\\":[%%s]}\\n",
     summary.requests, summary.duration, latency:percentile(50)/1000, latency:percentile(99)/1000,
     summary.errors.connect + summary.errors.read + summary.errors.write + summary.errors.timeout,
-    summary.errors.status))
+    summary.errors.status, table.concat(points, ",")))
 end
 """
 
@@ -98,7 +102,8 @@ def gunicorn(workers: int = 2) -> Iterator[str]:
 def wrk(
     base_url: str, targets: list[tuple[str, str]], *, seconds: int = 15, connections: int = 32
 ) -> dict[str, float]:
-    """GET each (cookie, path) target in turn for `seconds`; return requests/s, p50, p99."""
+    """GET each (cookie, path) target in turn for `seconds`; return requests/s, p50, p99 and
+    the latency at a few percentiles ([percentile, ms] pairs)."""
     entries = ",".join(f"{{{json.dumps(c)},{json.dumps(p)}}}" for c, p in targets)
     script = Path(tempfile.mkdtemp()) / "targets.lua"
     script.write_text(WRK_SCRIPT % entries)

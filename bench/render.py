@@ -29,7 +29,8 @@ def figures(results: dict[str, Any]) -> str:
         rows += [
             f"| timer poll | {_n(p['poll']['requests_per_second'])} req/s, p50 "
             f"{p['poll']['p50_ms']:.1f} ms, p99 {p['poll']['p99_ms']:.1f} ms, "
-            f"{p['queries_per_poll']} SQL queries | | |",
+            f"{p['queries_per_poll']} SQL {'query' if p['queries_per_poll'] == 1 else 'queries'}"
+            " | | |",
             f"| bare one-row view | {_n(p['bare']['requests_per_second'])} req/s, p50 "
             f"{p['bare']['p50_ms']:.1f} ms, p99 {p['bare']['p99_ms']:.1f} ms | | |",
             f"| poll ÷ bare | **{p['ratio']:.0%}** | ≥ 70 % | {_verdict(p['ratio'] >= 0.7)} |",
@@ -79,8 +80,64 @@ def figures(results: dict[str, Any]) -> str:
     return "\n".join(rows)
 
 
+PLOT = "benchmarks-poll-latency.svg"
+WIDTH, HEIGHT, LEFT, BOTTOM, TOP, RIGHT = 560, 240, 48, 36, 12, 16
+
+
+def latency_plot(poll: dict[str, Any]) -> str:
+    """An SVG of the latency distributions (percentile against milliseconds) of the poll and
+    the bare view under the same load."""
+    series = {"timer poll": poll["poll"], "bare one-row view": poll["bare"]}
+    slowest = max(ms for s in series.values() for _, ms in s["percentiles_ms"])
+    step = next(t for t in (1, 2, 5, 10, 20, 50, 100, 200, 500) if slowest / t <= 8)
+    limit = step * (int(slowest // step) + 1)
+
+    def x(ms: float) -> float:
+        return LEFT + (WIDTH - LEFT - RIGHT) * ms / limit
+
+    def y(percentile: float) -> float:
+        return HEIGHT - BOTTOM - (HEIGHT - BOTTOM - TOP) * percentile / 100
+
+    parts = [
+        f'<svg xmlns="http://www.w3.org/2000/svg" width="{WIDTH}" height="{HEIGHT}" '
+        f'font-family="sans-serif" font-size="11">',
+        f'<rect width="{WIDTH}" height="{HEIGHT}" fill="white"/>',
+        f'<text x="{LEFT}" y="{HEIGHT - 4}">latency (ms)</text>',
+        f'<text x="4" y="{TOP + 8}">%</text>',  # of requests answered within that time
+    ]
+    for ms in range(0, limit + 1, step):
+        parts.append(
+            f'<line x1="{x(ms):.1f}" y1="{TOP}" x2="{x(ms):.1f}" y2="{HEIGHT - BOTTOM}" '
+            f'stroke="#ddd"/><text x="{x(ms):.1f}" y="{HEIGHT - BOTTOM + 14}" '
+            f'text-anchor="middle">{ms}</text>'
+        )
+    for percentile in (0, 25, 50, 75, 100):
+        parts.append(
+            f'<line x1="{LEFT}" y1="{y(percentile):.1f}" x2="{WIDTH - RIGHT}" '
+            f'y2="{y(percentile):.1f}" stroke="#ddd"/><text x="{LEFT - 6}" '
+            f'y="{y(percentile) + 4:.1f}" text-anchor="end">{percentile}</text>'
+        )
+    for (name, data), colour, row in zip(series.items(), ("#1f5fa8", "#999"), (0, 1), strict=True):
+        points = " ".join(f"{x(ms):.1f},{y(pc):.1f}" for pc, ms in data["percentiles_ms"])
+        parts.append(
+            f'<polyline points="{points}" fill="none" stroke="{colour}" stroke-width="2"/>'
+        )
+        parts.append(
+            f'<text x="{WIDTH - RIGHT - 150}" y="{HEIGHT - BOTTOM - 40 + 14 * row}" '
+            f'fill="{colour}">{name}</text>'
+        )
+    parts.append("</svg>")
+    return "\n".join(parts) + "\n"
+
+
 def write(results: dict[str, Any], path: Path) -> None:
     text = path.read_text()
     head, rest = text.split(START, 1)
     _, tail = rest.split(END, 1)
-    path.write_text(f"{head}{START}\n{figures(results)}\n{END}{tail}")
+    block = figures(results)
+    if "percentiles_ms" in results.get("poll", {}).get("poll", {}):
+        (path.parent / PLOT).write_text(latency_plot(results["poll"]))
+        block += (
+            f"\n\nThe poll's latency beside the bare view's, under the same load:\n\n![]({PLOT})"
+        )
+    path.write_text(f"{head}{START}\n{block}\n{END}{tail}")
