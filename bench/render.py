@@ -137,7 +137,7 @@ def write(results: dict[str, Any], path: Path) -> None:
     block = figures(results)
     if "percentiles_ms" in results.get("poll", {}).get("poll", {}):
         (path.parent / PLOT).write_text(latency_plot(results["poll"]))
-        block += (
-            f"\n\nThe poll's latency beside the bare view's, under the same load:\n\n![]({PLOT})"
-        )
+        caption = "Latency of the poll and of the bare view under the same load"
+        block += f"\n\n{caption} (share of requests answered within each time):\n\n"
+        block += f"![{caption}]({PLOT})"
     path.write_text(f"{head}{START}\n{block}\n{END}{tail}")
