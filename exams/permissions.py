@@ -1,7 +1,7 @@
 """Who may see and do what. `access_*` fetch and check in one step; missing and forbidden look
 the same (NotFound), so ids cannot be probed. No DRF imports here."""
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, cast
 
 from django.conf import settings
 from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY, get_user_model
@@ -61,12 +61,14 @@ def access_exam_as_learner(user: "AnyUser", exam_id: int) -> Exam:
 
 
 def access_attempt_as_learner(user: "AnyUser", attempt_id: int) -> Attempt:
-    """The user's own attempt (with its exam's type and pass mark). One query."""
+    """The user's own attempt (with its exam's type and pass mark, and `user` as its learner).
+    One query."""
     attempt = None
     if user.is_authenticated:
         attempt = attempt_of_learner(attempt_id=attempt_id, learner_id=user.pk)
     if attempt is None:
         raise NotFound("No such attempt.")
+    attempt.learner = cast("User", user)  # the whole user, not the columns the query read
     return attempt
 
 

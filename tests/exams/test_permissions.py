@@ -1,11 +1,12 @@
-"""access_attempt_by_session: the timer poll's own check of a session, which must vouch only
-where django.contrib.auth would, and otherwise step aside (None)."""
+"""access_attempt_as_learner, and access_attempt_by_session: the timer poll's own check of a
+session, which must vouch only where django.contrib.auth would, and otherwise step aside."""
 
 import pytest
 from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
 from django.contrib.sessions.backends.db import SessionStore
 
-from exams.permissions import MODEL_BACKEND, access_attempt_by_session
+from exams.exceptions import NotFound
+from exams.permissions import MODEL_BACKEND, access_attempt_as_learner, access_attempt_by_session
 from tests.factories import AttemptFactory, ExamFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -80,3 +81,15 @@ def test_steps_aside_for_a_malformed_user_id(attempt, learner):
     session[SESSION_KEY] = "not a number"
 
     assert access_attempt_by_session(session, attempt.pk) is None
+
+
+def test_the_learners_own_attempt_carries_the_whole_user(attempt, learner):
+    found = access_attempt_as_learner(learner, attempt.pk)
+
+    assert found.learner is learner
+    assert found.exam.exam_type == attempt.exam.exam_type
+
+
+def test_another_learners_attempt_is_not_found(attempt):
+    with pytest.raises(NotFound):
+        access_attempt_as_learner(UserFactory(), attempt.pk)
