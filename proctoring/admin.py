@@ -41,6 +41,7 @@ class ReviewInline(ReadOnlyMixin, admin.TabularInline):
         "is_applied",
         "not_applied_reason",
         "decided_by",
+        "email_due",
         "emailed_at",
     )
     readonly_fields = fields

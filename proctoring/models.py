@@ -126,6 +126,10 @@ class Review(models.Model):
     reviewed_at = models.DateTimeField(help_text=_("When the provider says it reviewed."))
     received_at = models.DateTimeField()
     is_applied = models.BooleanField(default=False)
+    email_due = models.BooleanField(
+        default=False,
+        help_text=_("This review settled the attempt, so the learner is to be told by e-mail."),
+    )
     emailed_at = models.DateTimeField(
         null=True, blank=True, help_text=_("When the learner was told (at most once).")
     )

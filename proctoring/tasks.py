@@ -10,6 +10,8 @@ from django.utils import timezone
 from proctoring.exceptions import ProviderUnavailable
 
 PENDING_BATCH = 200
+# How long a due review e-mail is left to its own task before the sweep queues it again.
+REVIEW_EMAIL_WAIT_MINUTES = 5
 
 
 @shared_task(name="proctoring.callback_process", acks_late=True, ignore_result=True)
@@ -99,6 +101,30 @@ def review_email_task(review_id: int) -> None:
         )
         review.emailed_at = timezone.now()
         review.save(update_fields=["emailed_at"])
+
+
+@shared_task(name="proctoring.review_emails_send_missing", ignore_result=True)
+def review_emails_send_missing_task() -> int:
+    """Beat entry: queue the review e-mails that were due but never sent (the broker was down
+    when the review arrived, or the task was lost), while the review still stands."""
+    from django.db.models import F
+
+    from proctoring.models import Review
+
+    cutoff = timezone.now() - timedelta(minutes=REVIEW_EMAIL_WAIT_MINUTES)
+    ids = list(
+        Review.objects.filter(
+            email_due=True,
+            emailed_at__isnull=True,
+            received_at__lt=cutoff,
+            attempt__status=F("result"),
+        )
+        .order_by("received_at", "id")
+        .values_list("id", flat=True)[:PENDING_BATCH]
+    )
+    for review_id in ids:
+        review_email_task.delay(review_id)
+    return len(ids)
 
 
 @shared_task(name="proctoring.sessions_open_missing", ignore_result=True)

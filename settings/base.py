@@ -209,6 +209,10 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": 60.0,
     },
     "open-missing-sessions": {"task": "proctoring.sessions_open_missing", "schedule": 60.0},
+    "send-missing-review-emails": {
+        "task": "proctoring.review_emails_send_missing",
+        "schedule": 300.0,
+    },
     "recover-report-jobs": {"task": "reports.reports_recover", "schedule": 60.0},
     "purge-old-reports": {"task": "reports.reports_purge", "schedule": 3600.0},
 }

@@ -81,12 +81,14 @@ def _apply(review: Review, attempt: Attempt, *, actor: "User | None", now: datet
         review.save(update_fields=["not_applied_reason"])
         return
     review.is_applied = True
-    review.save(update_fields=["is_applied"])
-    if (
+    review.email_due = (
         updated.status != before
         and updated.status in EMAILED_RESULTS
         and not updated.is_sample_attempt
-    ):
+    )
+    review.save(update_fields=["is_applied", "email_due"])
+    if review.email_due:
+        # Lost if the broker is down: review_emails_send_missing_task sends it later.
         from proctoring.tasks import review_email_task
 
         transaction.on_commit(

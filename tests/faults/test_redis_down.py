@@ -3,8 +3,9 @@
 Redis is two things here: the cache that sessions read through (`cached_db`), and the Celery
 broker. Each test starts a Redis of its own, points this process at it, stops it in the middle,
 and checks that learners go on (sessions fall back to the database, exam moves do not depend on
-the broker), that a provider's callback is stored and applied later by the pending sweep, and
-that a report requested meanwhile is built once Redis is back.
+the broker), that a provider's callback is stored and applied later by the pending sweep, that
+a review e-mail that could not be queued is sent later by its own sweep, and that a report
+requested meanwhile is built once Redis is back.
 """
 
 import csv
@@ -26,8 +27,8 @@ from exams import services
 from exams.models import Answer, Attempt
 from exams.state_machine import AttemptStatus
 from proctoring import signing
-from proctoring.models import CallbackDelivery, DeliveryStatus
-from proctoring.tasks import callbacks_process_pending_task
+from proctoring.models import CallbackDelivery, DeliveryStatus, Review
+from proctoring.tasks import callbacks_process_pending_task, review_emails_send_missing_task
 from reports.models import ReportJob
 from reports.services import reports_recover
 from reports.state_machine import JobStatus
@@ -229,3 +230,73 @@ def test_report_requested_while_the_broker_is_down_is_built_once_it_is_back(
     with (media / job.storage_name).open(newline="", encoding="utf-8") as handle:
         rows = list(csv.reader(handle))
     assert sorted(row[2] for row in rows[1:]) == sorted(a.attempt_code for a in attempts)
+
+
+def test_review_email_lost_while_the_broker_is_down_is_sent_once_it_is_back(
+    own_redis, app_on_redis, course, learner, tmp_path: Path, caplog
+):
+    # given a proctored attempt that ended
+    course.proctoring_provider = "simulated"
+    course.save()
+    attempt = AttemptFactory(
+        exam=ExamFactory(course=course, proctored=True),
+        learner=learner,
+        status=S.COMPLETED,
+        completed_at=timezone.now(),
+    )
+
+    with app_on_redis(own_redis.url, eager=False):
+        # when Redis stops and the provider's review arrives, and the pending sweep applies it
+        own_redis.stop()
+        body = json.dumps(
+            {
+                "delivery_id": "review-1",
+                "event": "review",
+                "attempt_code": attempt.attempt_code,
+                "occurred_at": timezone.now().isoformat(),
+                "review": {"verdict": "passed", "flags": [], "comments": "ok"},
+            }
+        ).encode()
+        signed = signing.signed_headers(secret=SECRET, body=body, now=timezone.now())
+        callback = _timed(
+            Client().post,
+            _api("proctoring/simulated/callback/"),
+            body,
+            content_type="application/json",
+            headers=signed,
+        )
+        assert callback.status_code == 202, callback.content[:500]
+        CallbackDelivery.objects.update(received_at=timezone.now() - timedelta(minutes=2))
+        with caplog.at_level(logging.WARNING, logger="exams.broker"):
+            assert callbacks_process_pending_task() == 1
+
+        # then the review is applied, but its e-mail could not be queued
+        review = Review.objects.get()
+        assert (review.is_applied, review.email_due, review.emailed_at) == (True, True, None)
+        assert f"e-mail of review {review.pk} not queued" in caplog.text
+
+        # when Redis is back and the missing-e-mails sweep runs five minutes on
+        own_redis.start()
+        Review.objects.filter(pk=review.pk).update(
+            received_at=timezone.now() - timedelta(minutes=10)
+        )
+        assert review_emails_send_missing_task() == 1
+
+        # then a worker on that Redis sends it
+        env = child_env(
+            DATABASE_URL=test_database_url(),
+            REDIS_URL=own_redis.url,
+            CELERY_BROKER_URL=own_redis.url,
+            VAR_DIR=str(tmp_path / "var"),
+        )
+        log = tmp_path / "worker.log"
+        with celery_worker(env=env, log=log) as worker:
+            wait_until(
+                lambda: Review.objects.filter(pk=review.pk, emailed_at__isnull=False).exists(),
+                timeout=45,
+                process=worker,
+                log=log,
+            )
+
+    assert Attempt.objects.get(pk=attempt.pk).status == S.VERIFIED
+    assert review_emails_send_missing_task() == 0
