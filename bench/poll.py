@@ -14,15 +14,22 @@ from exams.models import Attempt, ExamType
 from exams.state_machine import AttemptStatus
 
 LEARNERS = 1000
+# The course's attempts in all, the pollers' included (as the issue sets it: 100,000).
+COURSE_ATTEMPTS = 100_000
+EXAMS = 10
 
 
 def prepare() -> list[tuple[str, int]]:
-    """LEARNERS learners, each with a running attempt; returns (cookie, attempt id) pairs."""
-    course, exams = seed.course_with_exams("course-v1:Bench+Poll+2026", 1)
+    """A course of COURSE_ATTEMPTS attempts in which LEARNERS learners each have a running
+    attempt of a timed exam; returns their (cookie, attempt id) pairs."""
+    course, exams = seed.course_with_exams("course-v1:Bench+Poll+2026", EXAMS)
     exam = exams[0]
     exam.exam_type = ExamType.TIMED
     exam.save()
-    learner_ids = seed.users(LEARNERS, prefix="poll_")
+    others = seed.users((COURSE_ATTEMPTS - LEARNERS) // EXAMS, prefix="poll_other_")
+    seed.enrollments(course, others)
+    seed.attempts(exams, others, per_user=EXAMS)
+    learner_ids = seed.users(LEARNERS, prefix="poll_learner_")
     seed.enrollments(course, learner_ids)
     now = datetime.now(UTC)
     Attempt.objects.bulk_create(
@@ -40,7 +47,9 @@ def prepare() -> list[tuple[str, int]]:
     users = {u.pk: u for u in get_user_model().objects.filter(pk__in=learner_ids)}
     return [
         (session_cookie(users[a.learner_id]), a.pk)
-        for a in Attempt.objects.filter(exam=exam).only("id", "learner_id")
+        for a in Attempt.objects.filter(exam=exam, learner_id__in=learner_ids).only(
+            "id", "learner_id"
+        )
     ]
 
 
