@@ -5,6 +5,7 @@ reads this app's own Course/Enrollment/CourseRole tables; a host LMS sets
 EXAMS_COURSE_DIRECTORY to a class of its own with the same methods.
 """
 
+from collections.abc import Collection
 from functools import cache
 from typing import Protocol
 
@@ -21,6 +22,9 @@ AnyUser = AbstractBaseUser | AnonymousUser
 class CourseDirectory(Protocol):
     def enrollment_mode(self, user: AnyUser, course: Course) -> str | None:
         """The learner's active track in the course, or None if not enrolled."""
+
+    def enrolled_ids(self, user_ids: Collection[int], course: Course) -> set[int]:
+        """Those of the users (by id) actively enrolled in the course, in any track."""
 
     def is_course_staff(self, user: AnyUser, course: Course) -> bool:
         """True if the user is an instructor or course staff of the course."""
@@ -39,6 +43,15 @@ class LocalCourseDirectory:
             Enrollment.objects.filter(user_id=user.pk, course=course, is_active=True)
             .values_list("mode", flat=True)
             .first()
+        )
+
+    def enrolled_ids(self, user_ids: Collection[int], course: Course) -> set[int]:
+        if not user_ids:
+            return set()
+        return set(
+            Enrollment.objects.filter(
+                user_id__in=user_ids, course=course, is_active=True
+            ).values_list("user_id", flat=True)
         )
 
     def is_course_staff(self, user: AnyUser, course: Course) -> bool:
@@ -64,6 +77,10 @@ def is_verified(user: AnyUser, course: Course) -> bool:
 
 def is_enrolled(user: AnyUser, course: Course) -> bool:
     return course_directory().enrollment_mode(user, course) is not None
+
+
+def enrolled_ids(user_ids: Collection[int], course: Course) -> set[int]:
+    return course_directory().enrolled_ids(user_ids, course)
 
 
 def is_course_staff(user: AnyUser, course: Course) -> bool:

@@ -21,7 +21,7 @@ from exams.admin.common import acting_user
 from exams.exceptions import DomainError, NotEnrolled, NotFound
 from exams.models import Allowance, Exam, ExamType
 from exams.services import allowance_grant, allowance_revoke, allowance_update
-from exams.services.allowances import learner_lookup
+from exams.services.allowance_batch import learner_resolve_one
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import User
@@ -81,7 +81,7 @@ class AllowanceAddForm(forms.ModelForm):
 
     def clean_learner_identifier(self) -> Any:
         try:
-            return learner_lookup(self.cleaned_data["learner_identifier"])
+            return learner_resolve_one(self.cleaned_data["learner_identifier"])
         except DomainError as error:
             raise forms.ValidationError(error.message, code=error.code) from None
 

@@ -37,8 +37,8 @@ class Problem:
 def learners_resolve(identifiers: Iterable[str]) -> dict[str, Any]:
     """Map each username or e-mail to its user, or to a Problem. Two queries for any number.
 
-    The rules of `learner_lookup`: the username exactly, else (with an '@') the e-mail ignoring
-    case, refused when several users share it.
+    The username exactly (after trimming spaces), else (with an '@') the e-mail ignoring case,
+    refused when several users share it.
     """
     wanted = {text.strip() for text in identifiers if text and text.strip()}
     users = get_user_model().objects

@@ -210,13 +210,8 @@ class _Context:
                 "learner_id", "exam_id", "kind"
             )
         )
-        self._enrolled: dict[int, bool] = {}
+        self.enrolled = integrations.enrolled_ids(user_ids, course)
         self.seen: dict[tuple[int, int | None, str], int] = {}
-
-    def is_enrolled(self, user: Any) -> bool:
-        if user.pk not in self._enrolled:
-            self._enrolled[user.pk] = integrations.is_enrolled(user, self.course)
-        return self._enrolled[user.pk]
 
 
 def _check_learner(row: RowReport, ctx: _Context) -> None:
@@ -229,7 +224,7 @@ def _check_learner(row: RowReport, ctx: _Context) -> None:
     user = ctx.learners[text]
     if isinstance(user, Problem):
         row.problems.append(user)
-    elif not ctx.is_enrolled(user):
+    elif user.pk not in ctx.enrolled:
         row.problems.append(Problem("not_enrolled", f"'{text}' is not enrolled in this course."))
     else:
         row.learner = user
@@ -354,8 +349,7 @@ def allowance_csv_check(*, course: Course, data: bytes, now: datetime | None = N
     """Check every row of an allowances CSV for a course and report each row's problems.
 
     Saves nothing (the dry run). Raises a CsvFileRejected subclass when the file itself cannot
-    be read. The database is read a fixed number of times, plus one enrollment check per
-    distinct learner (the course directory answers those one at a time).
+    be read. The database is read a fixed number of times, however many rows the file has.
     """
     now = now or timezone.now()
     lines = csv_read(data)

@@ -6,7 +6,6 @@ from decimal import Decimal, InvalidOperation
 from enum import Enum
 from typing import Any
 
-from django.contrib.auth import get_user_model
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
@@ -86,25 +85,6 @@ def clean_value(kind: str, value: Any) -> AllowanceValue:
     if cleaner is None:
         raise InvalidInput(f"Unknown allowance kind '{kind}'.", field="kind")
     return cleaner(value)
-
-
-def learner_lookup(identifier: str) -> Any:
-    """Find a user by username or e-mail (case-insensitive e-mail); raise NotFound."""
-    users = get_user_model().objects
-    text = (identifier or "").strip()
-    if not text:
-        raise InvalidInput("Give the learner's username or e-mail.", field="learner")
-    user = users.filter(username=text).first()
-    if user is None and "@" in text:
-        matches = list(users.filter(email__iexact=text)[:2])
-        if len(matches) > 1:
-            raise InvalidInput(
-                "Several users share this e-mail; use the username.", field="learner"
-            )
-        user = matches[0] if matches else None
-    if user is None:
-        raise NotFound(f"No user with username or e-mail '{text}'.", field="learner")
-    return user
 
 
 @transaction.atomic

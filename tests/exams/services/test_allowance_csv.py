@@ -375,6 +375,26 @@ def test_the_check_saves_nothing(course, setup, now):
 
 
 @pytest.mark.django_db
+@pytest.mark.parametrize("learners", [3, 300])
+def test_the_check_reads_the_database_as_often_for_any_number_of_rows(
+    course, setup, now, learners, django_assert_num_queries
+):
+    names = [f"many{n:03d}" for n in range(learners)]
+    for name in names[1:]:  # the first is not enrolled
+        EnrollmentFactory(user=UserFactory(username=name), course=course)
+    UserFactory(username=names[0])
+    rows = [f"{name},Final exam,additional_minutes,30,," for name in names]
+
+    # users by username, by e-mail (none here: no '@'), exams, allowances, enrollments
+    with django_assert_num_queries(4):
+        report = allowance_csv_check(course=course, data=csv_bytes(*rows), now=now)
+
+    assert [row.line for row in report.rows if not row.ok] == [2]
+    assert report.rows[0].problems[0].code == "not_enrolled"
+    assert report.problem_rows == 1
+
+
+@pytest.mark.django_db
 def test_the_report_as_data_keeps_the_cells_as_given(course, setup, now):
     report = allowance_csv_check(
         course=course, data=csv_bytes("nobody,Midterm,additional_minutes,30,Why,"), now=now

@@ -9,7 +9,6 @@ import pytest
 from exams import services
 from exams.exceptions import DomainError
 from exams.models import Allowance, AllowanceKind, AttemptTransition, AuditLogEntry, ExamType
-from exams.services.allowances import learner_lookup
 from exams.state_machine import AttemptStatus as S
 from tests.exams.helpers import history_of
 from tests.factories import CourseFactory, ExamFactory, UserFactory
@@ -351,16 +350,3 @@ def test_grant_expiring_in_the_past_is_refused(exam, grant, now):
         grant(MINUTES, 30, exam=exam, expires_at=now)
 
     assert raised.value.code == "invalid_input"
-
-
-@pytest.mark.parametrize("identifier", ["learner", "  learner ", "LEARNER@example.com"])
-def test_learner_is_found_by_username_or_email(learner, identifier):
-    assert learner_lookup(identifier) == learner
-
-
-@pytest.mark.parametrize(("identifier", "code"), [("nobody", "not_found"), ("", "invalid_input")])
-def test_unknown_learner_is_refused(learner, identifier, code):
-    with pytest.raises(DomainError) as raised:
-        learner_lookup(identifier)
-
-    assert raised.value.code == code
