@@ -10,6 +10,9 @@ cd "$(dirname "$0")/.."
 trap services_stop EXIT
 step "Debian packages (installed only when missing)"
 services_install
+# The load generator of the HTTP cases.
+command -v wrk >/dev/null 2>&1 || apt_install wrk
+command -v wrk >/dev/null 2>&1 || die "wrk not found after install"
 step "Python virtualenv (.venv)"
 "${MAKE:-make}" --no-print-directory venv
 step "throwaway PostgreSQL and Redis"
