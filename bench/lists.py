@@ -18,10 +18,14 @@ REPEAT = 30
 
 
 def prepare(attempts: int) -> tuple[Any, Client]:
+    """The measured course, then a newer course as large: the measured course's attempts are
+    neither the newest rows of the table nor (after the poll case) the oldest."""
     course, exams = seed.course_with_exams(f"course-v1:Bench+List{attempts}+2026", 10)
     learners = seed.users(attempts // 10, prefix="list_")
     seed.enrollments(course, learners)
     seed.attempts(exams, learners, per_user=10)
+    _, newer_exams = seed.course_with_exams(f"course-v1:Bench+Newer{attempts}+2026", 10)
+    seed.attempts(newer_exams, learners, per_user=10)
     seed.analyze()
     instructor = UserFactory(username="bench_instructor", email="bench_instructor@example.com")
     CourseRole.objects.create(user=instructor, course=course, role=RoleName.INSTRUCTOR)
@@ -56,6 +60,7 @@ def run(attempts: int = 100_000) -> dict[str, Any]:
     return {
         "attempts": attempts,
         "first_page": _measure(client, base),
+        "middle_page": _measure(client, f"{base}?page={(pages + 1) // 2}"),
         "last_page": _measure(client, f"{base}?page={pages}"),
         "search_username_prefix": _measure(client, f"{base}?q=list_00042"),
         "search_email": _measure(client, f"{base}?q=list_0004217@example.com"),

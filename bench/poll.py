@@ -35,6 +35,7 @@ def prepare() -> list[tuple[str, int]]:
     Attempt.objects.bulk_create(
         Attempt(
             exam=exam,
+            course=course,
             learner_id=learner_id,
             status=AttemptStatus.STARTED,
             started_at=now,

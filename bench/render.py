@@ -41,6 +41,7 @@ def figures(results: dict[str, Any]) -> str:
         lst = results["list"]
         for key, label in (
             ("first_page", "first page"),
+            ("middle_page", "middle page"),
             ("last_page", "last page"),
             ("search_username_prefix", "username prefix search"),
             ("search_email", "e-mail search"),

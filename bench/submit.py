@@ -45,6 +45,7 @@ def prepare(count: int) -> list[tuple[str, str, int]]:
         (
             Attempt(
                 exam=exam,
+                course=course,
                 learner_id=i,
                 status=AttemptStatus.STARTED,
                 started_at=now,

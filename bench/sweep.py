@@ -28,6 +28,7 @@ def prepare(count: int) -> list[int]:
         (
             Attempt(
                 exam=exam,
+                course=course,
                 learner_id=learner_id,
                 status=AttemptStatus.STARTED,
                 started_at=past,

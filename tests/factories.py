@@ -111,6 +111,7 @@ class AttemptFactory(DjangoModelFactory):
         model = Attempt
 
     exam = factory.SubFactory(ExamFactory)
+    course = factory.LazyAttribute(lambda o: o.exam.course)
     learner = factory.SubFactory(UserFactory)
     status = AttemptStatus.CREATED
     taking_as_proctored = factory.LazyAttribute(lambda o: o.exam.is_proctored_type)

@@ -1,8 +1,9 @@
 """Exams and their questions in the admin: the course team's content, edited by superusers.
 
-Support staff only read these pages. The exam form refuses, with a clear message, what the
-database would refuse with a bare constraint name: proctored types in a course with proctoring
-disabled, and special exams without a time allotted.
+Support staff only read these pages. An exam's course is set when it is made and cannot be
+changed after (its attempts and allowances belong to that course). The exam form refuses,
+with a clear message, what the database would refuse with a bare constraint name: proctored
+types in a course with proctoring disabled, and special exams without a time allotted.
 """
 
 from typing import Any
@@ -36,7 +37,8 @@ class ExamAdminForm(forms.ModelForm):
     def clean(self) -> dict[str, Any]:
         cleaned: dict[str, Any] = super().clean() or {}
         exam_type = cleaned.get("exam_type")
-        course = cleaned.get("course")
+        # The course is read-only on an existing exam (its attempts keep it), so not cleaned.
+        course = cleaned.get("course") or (self.instance.course if self.instance.pk else None)
         if exam_type in PROCTORED_TYPES and course and not course.proctored_exams_enabled:
             self.add_error(
                 "exam_type",
@@ -77,6 +79,11 @@ class ExamAdmin(admin.ModelAdmin):
     autocomplete_fields = ("course",)
     readonly_fields = ("created", "modified")
     inlines = (QuestionInline,)
+
+    def get_readonly_fields(self, request: HttpRequest, obj: Exam | None = None) -> Any:
+        """An exam's course is chosen when it is made and never changes after."""
+        fields = tuple(super().get_readonly_fields(request, obj))
+        return fields if obj is None else (*fields, "course")
 
     def get_search_results(
         self, request: HttpRequest, queryset: QuerySet[Exam], search_term: str

@@ -8,6 +8,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from model_utils.models import TimeStampedModel
 
+from exams.models.courses import Course
 from exams.models.exams import Exam, Question
 from exams.state_machine import LIVE, AttemptStatus
 
@@ -24,6 +25,17 @@ class Attempt(TimeStampedModel):
     """
 
     exam = models.ForeignKey(Exam, on_delete=models.CASCADE, related_name="attempts")
+    # The exam's course, copied so that a course's attempts are one index range (the dashboard
+    # pages through them). Always the exam's course: an exam never changes course, and on
+    # PostgreSQL a foreign key on (exam, course) to the exam's (id, course) holds it so.
+    course = models.ForeignKey(
+        Course,
+        on_delete=models.CASCADE,
+        related_name="attempts",
+        editable=False,
+        db_index=False,  # attempt_course_id_idx leads with it
+        help_text=_("The exam's course."),
+    )
     learner = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="exam_attempts"
     )
@@ -101,6 +113,8 @@ class Attempt(TimeStampedModel):
                 condition=Q(status__in=["started", "ready_to_submit"]),
                 name="attempt_running_deadline_idx",
             ),
+            models.Index(fields=["course", "id"], name="attempt_course_id_idx"),
+            models.Index(fields=["course", "status", "id"], name="attempt_course_status_idx"),
             models.Index(fields=["exam", "status"], name="attempt_exam_status_idx"),
             models.Index(fields=["learner", "exam"], name="attempt_learner_exam_idx"),
         ]

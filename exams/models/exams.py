@@ -24,7 +24,12 @@ PROCTORED_TYPES = frozenset({ExamType.PROCTORED, ExamType.PRACTICE})
 class Exam(TimeStampedModel):
     """A subsection of a course set up as a special exam. No personal data."""
 
-    course = models.ForeignKey(Course, on_delete=models.CASCADE, related_name="exams")
+    course = models.ForeignKey(
+        Course,
+        on_delete=models.CASCADE,
+        related_name="exams",
+        help_text=_("Set when the exam is made; it never changes (its attempts keep it too)."),
+    )
     name = models.CharField(max_length=255, help_text=_("The exam's name in the course."))
     exam_type = models.CharField(
         max_length=16,
@@ -72,6 +77,8 @@ class Exam(TimeStampedModel):
                 condition=Q(passing_percent__gte=0) & Q(passing_percent__lte=100),
                 name="exam_passing_percent_range",
             ),
+            # What an attempt's (exam, course) foreign key refers to (PostgreSQL).
+            models.UniqueConstraint(fields=["id", "course"], name="exam_id_course_unique"),
         ]
 
     def __str__(self) -> str:

@@ -112,6 +112,7 @@ def attempt_create(
         with transaction.atomic():
             attempt = Attempt.objects.create(
                 exam=exam,
+                course_id=exam.course_id,
                 learner=learner,
                 taking_as_proctored=as_proctored,
                 is_sample_attempt=exam.is_practice,

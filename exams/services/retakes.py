@@ -75,6 +75,7 @@ def attempt_practice_reset(
         with transaction.atomic():
             new = Attempt.objects.create(
                 exam_id=old.exam_id,
+                course_id=old.course_id,
                 learner_id=old.learner_id,
                 taking_as_proctored=old.taking_as_proctored,
                 is_sample_attempt=True,

@@ -187,6 +187,50 @@ def test_exam_form_requires_a_time_allotted_for_a_special_exam(superuser_client,
     }
 
 
+def _exam_change_form(exam, **changes):
+    data = {
+        "course": exam.course_id,
+        "name": exam.name,
+        "exam_type": exam.exam_type,
+        "time_limit_minutes": str(exam.time_limit_minutes),
+        "passing_percent": str(exam.passing_percent),
+        "position": str(exam.position),
+        "is_graded": "on",
+        "is_active": "on",
+        "questions-TOTAL_FORMS": "0",
+        "questions-INITIAL_FORMS": "0",
+    }
+    return {**data, **changes}
+
+
+def test_an_exams_course_cannot_be_changed_once_it_exists(superuser_client, course):
+    exam = ExamFactory(course=course, exam_type=ExamType.TIMED)
+    attempt = AttemptFactory(exam=exam)
+    other = CourseFactory()
+    url = reverse("admin:exams_exam_change", args=[exam.pk])
+
+    page = superuser_client.get(url)
+    response = superuser_client.post(url, _exam_change_form(exam, course=other.pk, name="Moved"))
+
+    assert "course" not in page.context["adminform"].form.fields
+    assert response.status_code == 302
+    exam.refresh_from_db()
+    attempt.refresh_from_db()
+    assert (exam.name, exam.course_id, attempt.course_id) == ("Moved", course.pk, course.pk)
+
+
+def test_exam_change_form_checks_proctoring_against_the_exams_own_course(superuser_client):
+    exam = ExamFactory(course=CourseFactory(proctored_exams_enabled=False))
+    url = reverse("admin:exams_exam_change", args=[exam.pk])
+
+    response = superuser_client.post(url, _exam_change_form(exam, exam_type=ExamType.PROCTORED))
+
+    assert response.status_code == 200
+    assert list(response.context["adminform"].form.errors) == ["exam_type"]
+    exam.refresh_from_db()
+    assert exam.exam_type == ExamType.TIMED
+
+
 @pytest.mark.parametrize("model", ("enrollment", "courserole"))
 def test_enrollment_and_role_lists_search_by_email(
     support_client, course, learner, other_learner, model

@@ -26,6 +26,7 @@ def test_timed_exam_attempt_is_created_without_proctoring(course, learner, now):
     attempt = services.attempt_create(exam=exam, learner=learner, proctored=None, now=now)
 
     attempt.refresh_from_db()
+    assert attempt.course_id == course.pk
     assert attempt.status == S.CREATED
     assert attempt.taking_as_proctored is False
     assert attempt.is_sample_attempt is False

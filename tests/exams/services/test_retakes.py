@@ -133,6 +133,7 @@ def test_practice_reset_after_finishing_gives_a_new_attempt(practice_done, learn
         True,
         True,
     )
+    assert fresh.course_id == practice_done.exam.course_id
     assert history_of(fresh) == [("", S.CREATED)]
     assert fresh.transitions.get().reason == f"practice retry after {practice_done.attempt_code}"
     assert snapshot(practice_done) == before
