@@ -3,6 +3,9 @@
 from pathlib import Path
 from typing import Any
 
+# The bare one-row view's requests/s on the machine where the targets were set (the issue).
+REFERENCE_BARE_RPS = 1400
+
 START = "<!-- figures:start -->"
 END = "<!-- figures:end -->"
 
@@ -20,6 +23,17 @@ def figures(results: dict[str, Any]) -> str:
     rows = [
         f"Run of {m['date']} at commit `{m['commit']}`: {m['cores']} cores ({m['cpu']}), "
         f"{m['memory_gb']} GB, Python {m['python']}.",
+    ]
+    if "poll" in results:
+        bare = results["poll"]["bare"]["requests_per_second"]
+        rows += [
+            "",
+            f"Speed of this machine: its bare one-row view served {_n(bare)} req/s, "
+            f"{bare / REFERENCE_BARE_RPS:.2f} times the {_n(REFERENCE_BARE_RPS)} req/s of the "
+            "machine the issue's absolute targets (list, sweep, submit) were set on; the ratio "
+            "targets (poll, CSV) do not depend on it.",
+        ]
+    rows += [
         "",
         "| case | figure | target | verdict |",
         "|---|---|---|---|",

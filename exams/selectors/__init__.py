@@ -5,23 +5,49 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from decimal import Decimal
+from functools import cache
 
+from django.db import connection
 from django.db.models import Q, QuerySet, prefetch_related_objects
+from django.db.transaction import TransactionManagementError
 
-from exams.models import CHOICE_KINDS, Allowance, AllowanceKind, Attempt, Exam, Question
+from exams.models import CHOICE_KINDS, Allowance, AllowanceKind, Attempt, Course, Exam, Question
+from exams.selectors.rows import RowQuery, Table
 from exams.state_machine import IN_PROGRESS
+
+
+@cache
+def _locked_query(vendor: str) -> RowQuery:
+    attempts, exams, courses = Table.of(Attempt, "a"), Table.of(Exam, "e"), Table.of(Course, "c")
+    # SQLite has no row locks: a writer there holds the whole database.
+    lock = " FOR UPDATE OF a" if connection.features.has_select_for_update_of else ""
+    return RowQuery.build(
+        (attempts, exams, courses),
+        f"FROM {attempts.name}"
+        f" JOIN {exams.name} ON {exams.column('id')} = {attempts.column('exam_id')}"
+        f" JOIN {courses.name} ON {courses.column('id')} = {exams.column('course_id')}"
+        f" WHERE {attempts.column('id')} = %s{lock}",
+        keys=(attempts.field("id"),),
+    )
 
 
 def attempt_get_locked(*, attempt_id: int) -> Attempt:
     """Return the attempt with its exam and course, holding its row lock until commit.
 
-    Raises Attempt.DoesNotExist when it is gone (cleared).
+    What `select_related("exam__course").select_for_update(of=("self",))` reads, by SQL
+    written once (every learner action runs it; see exams.selectors.rows). Must run inside a
+    transaction. Raises Attempt.DoesNotExist when it is gone (cleared).
     """
-    return (
-        Attempt.objects.select_related("exam__course")
-        .select_for_update(of=("self",))
-        .get(pk=attempt_id)
-    )
+    if not connection.in_atomic_block:
+        raise TransactionManagementError("attempt_get_locked needs a transaction.")
+    row = _locked_query(connection.vendor).fetch_one([attempt_id])
+    if row is None:
+        raise Attempt.DoesNotExist(f"No attempt {attempt_id}.")
+    attempt, exam, course = row
+    assert isinstance(attempt, Attempt) and isinstance(exam, Exam) and isinstance(course, Course)
+    exam.course = course
+    attempt.exam = exam
+    return attempt
 
 
 def attempt_ids_overdue(*, now: datetime, grace_seconds: int, limit: int) -> list[int]:

@@ -183,6 +183,20 @@ def test_missing_and_foreign_attempts_look_the_same(as_user, course, learner, ot
     assert foreign.json() == missing.json()
 
 
+@pytest.mark.smoke  # SQLite refuses integers past 64 bits; the answer must still be 404
+@pytest.mark.parametrize("attempt_id", [2**63, 2**70])
+@pytest.mark.parametrize("method", ["poll", *ACTIONS])
+def test_an_id_too_large_for_the_database_is_not_found(as_user, learner, attempt_id, method):
+    client = as_user(learner)
+    if method == "poll":
+        response = client.get(url(f"attempts/{attempt_id}/"))
+    else:
+        response = client.post(url(f"attempts/{attempt_id}/{method}/"))
+
+    assert response.status_code == 404
+    assert response.json()["code"] == "not_found"
+
+
 def test_another_learner_cannot_save_answers(as_user, course, learner, other_learner):
     exam = ExamFactory(course=course)
     question = QuestionFactory(exam=exam)

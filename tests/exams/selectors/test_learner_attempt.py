@@ -69,3 +69,11 @@ def test_costs_one_query(course, django_assert_num_queries):
 
     with django_assert_num_queries(1):
         attempt_of_learner(attempt_id=attempt.pk, learner_id=attempt.learner_id)
+
+
+@pytest.mark.parametrize("attempt_id", [2**63, -(2**63) - 1, 2**70])
+def test_an_id_outside_the_columns_range_finds_nothing(course, attempt_id):
+    attempt = AttemptFactory(exam=ExamFactory(course=course))
+
+    assert attempt_of_learner(attempt_id=attempt_id, learner_id=attempt.learner_id) is None
+    assert attempt_of_learner(attempt_id=attempt.pk, learner_id=attempt_id) is None

@@ -1,0 +1,112 @@
+"""Model instances read through SQL written once per process, for the hottest reads only: the
+timer poll's and every learner action's. Compiling those through the ORM took longer than the
+database takes to answer them (see docs/benchmarks.md).
+
+The SQL is built from the models' own tables and columns, and rows are read into instances
+with the database's own converters, as the ORM would read them.
+"""
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from django.db import connection
+from django.db.models import Field, Model
+
+
+def quote(name: str) -> str:
+    return str(connection.ops.quote_name(name))
+
+
+@dataclass(frozen=True)
+class Table:
+    """The columns read from one table, in the model's field order (as Model.from_db wants)."""
+
+    model: type[Model]
+    alias: str
+    fields: tuple["Field[Any, Any]", ...]
+
+    @classmethod
+    def of(cls, model: type[Model], alias: str, names: Sequence[str] | None = None) -> "Table":
+        """The model's columns named (by attname), or all of them."""
+        concrete = model._meta.concrete_fields
+        fields = tuple(f for f in concrete if names is None or f.attname in names)
+        assert names is None or len(fields) == len(names), f"{model.__name__} lacks {names}"
+        return cls(model, alias, fields)
+
+    @property
+    def name(self) -> str:
+        """The table as the FROM clause names it: `table alias`."""
+        return f"{quote(self.model._meta.db_table)} {self.alias}"
+
+    def field(self, attname: str) -> "Field[Any, Any]":
+        return next(f for f in self.model._meta.concrete_fields if f.attname == attname)
+
+    def column(self, attname: str) -> str:
+        return f"{self.alias}.{quote(self.field(attname).column)}"
+
+
+@dataclass(frozen=True)
+class RowQuery:
+    """A SELECT of the tables' columns, read into one instance per table."""
+
+    sql: str
+    tables: tuple[Table, ...]
+    # (position in the row, the converters Django applies to it, the column they expect)
+    conversions: tuple[tuple[int, tuple[Callable[..., Any], ...], Any], ...]
+    # The integer field each parameter is compared to, in order.
+    keys: tuple["Field[Any, Any]", ...]
+
+    @classmethod
+    def build(
+        cls, tables: Sequence[Table], rest: str, *, keys: Sequence["Field[Any, Any]"]
+    ) -> "RowQuery":
+        """SELECT every table's columns, followed by `rest` (FROM, WHERE, ...), whose `%s`
+        parameters are compared to the integer fields `keys`."""
+        columns = [table.column(f.attname) for table in tables for f in table.fields]
+        conversions = []
+        fields = [(table.model, f) for table in tables for f in table.fields]
+        for position, (model, field) in enumerate(fields):
+            col = field.get_col(model._meta.db_table)
+            converters = (
+                *connection.ops.get_db_converters(col),
+                *col.get_db_converters(connection),
+            )
+            if converters:
+                conversions.append((position, converters, col))
+        sql = f"SELECT {', '.join(columns)} {rest}"
+        return cls(sql, tuple(tables), tuple(conversions), tuple(keys))
+
+    def fetch_one(self, params: Sequence[int | None]) -> list[Model] | None:
+        """The first row's instances, one per table, or None when there is no row.
+
+        A parameter outside its field's range matches no row, as the ORM answers (SQLite
+        would refuse it with an overflow instead).
+        """
+        if not all(_in_range(key, value) for key, value in zip(self.keys, params, strict=True)):
+            return None
+        with connection.cursor() as cursor:
+            cursor.execute(self.sql, params)
+            row = cursor.fetchone()
+        if row is None:
+            return None
+        values = list(row)
+        for position, converters, col in self.conversions:
+            for convert in converters:
+                values[position] = convert(values[position], col, connection)
+        instances = []
+        start = 0
+        for table in self.tables:
+            end = start + len(table.fields)
+            names = [f.attname for f in table.fields]
+            instances.append(table.model.from_db(connection.alias, names, values[start:end]))
+            start = end
+        return instances
+
+
+def _in_range(field: "Field[Any, Any]", value: int | None) -> bool:
+    if value is None:
+        return False  # `= NULL` matches nothing
+    target = field.target_field if field.is_relation else field  # type: ignore[attr-defined]
+    low, high = connection.ops.integer_field_range(target.get_internal_type())
+    return (low is None or value >= low) and (high is None or value <= high)
