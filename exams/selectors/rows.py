@@ -54,8 +54,8 @@ class RowQuery:
     tables: tuple[Table, ...]
     # (position in the row, the converters Django applies to it, the column they expect)
     conversions: tuple[tuple[int, tuple[Callable[..., Any], ...], Any], ...]
-    # The integer field each parameter is compared to, in order.
-    keys: tuple["Field[Any, Any]", ...]
+    # The range of the integer column each parameter is compared to, in order.
+    key_ranges: tuple[tuple[int | None, int | None], ...]
 
     @classmethod
     def build(
@@ -75,7 +75,7 @@ class RowQuery:
             if converters:
                 conversions.append((position, converters, col))
         sql = f"SELECT {', '.join(columns)} {rest}"
-        return cls(sql, tuple(tables), tuple(conversions), tuple(keys))
+        return cls(sql, tuple(tables), tuple(conversions), tuple(_range(key) for key in keys))
 
     def fetch_one(self, params: Sequence[int | None]) -> list[Model] | None:
         """The first row's instances, one per table, or None when there is no row.
@@ -83,8 +83,13 @@ class RowQuery:
         A parameter outside its field's range matches no row, as the ORM answers (SQLite
         would refuse it with an overflow instead).
         """
-        if not all(_in_range(key, value) for key, value in zip(self.keys, params, strict=True)):
-            return None
+        for (low, high), value in zip(self.key_ranges, params, strict=True):
+            if (
+                value is None
+                or (low is not None and value < low)
+                or (high is not None and value > high)
+            ):
+                return None  # `= NULL` and out-of-range values match nothing
         with connection.cursor() as cursor:
             cursor.execute(self.sql, params)
             row = cursor.fetchone()
@@ -104,9 +109,7 @@ class RowQuery:
         return instances
 
 
-def _in_range(field: "Field[Any, Any]", value: int | None) -> bool:
-    if value is None:
-        return False  # `= NULL` matches nothing
+def _range(field: "Field[Any, Any]") -> tuple[int | None, int | None]:
     target = field.target_field if field.is_relation else field  # type: ignore[attr-defined]
     low, high = connection.ops.integer_field_range(target.get_internal_type())
-    return (low is None or value >= low) and (high is None or value <= high)
+    return low, high
