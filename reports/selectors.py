@@ -15,7 +15,7 @@ CHUNK = 2000
 
 def result_attempts(course: Course) -> QuerySet[Attempt]:
     return Attempt.objects.filter(
-        exam__course=course, exam__exam_type__in=[ExamType.PROCTORED, ExamType.PRACTICE]
+        course=course, exam__exam_type__in=[ExamType.PROCTORED, ExamType.PRACTICE]
     )
 
 

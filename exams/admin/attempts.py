@@ -89,7 +89,7 @@ class AttemptAdmin(admin.ModelAdmin):
     )
     list_select_related = ("learner", "exam__course")
     list_filter = (
-        ("exam__course", admin.RelatedOnlyFieldListFilter),
+        ("course", admin.RelatedOnlyFieldListFilter),
         "exam",
         "status",
         "taking_as_proctored",

@@ -64,7 +64,7 @@ def attempts_running_for(*, learner_id: int, course_id: int, exam_id: int | None
     """Ids of the learner's timed attempts now running in the course (or in one exam)."""
     queryset = Attempt.objects.filter(
         learner_id=learner_id,
-        exam__course_id=course_id,
+        course_id=course_id,
         status__in=IN_PROGRESS,
         deadline_at__isnull=False,
     )

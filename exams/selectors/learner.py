@@ -210,7 +210,7 @@ def running_attempt_in_course(*, course: Course, learner_id: int) -> Attempt | N
     """The learner's timed attempt running in this course, for the 'timer keeps running' banner."""
     return (
         Attempt.objects.select_related("exam__course")
-        .filter(exam__course=course, learner_id=learner_id, status__in=IN_PROGRESS)
+        .filter(course=course, learner_id=learner_id, status__in=IN_PROGRESS)
         .order_by("deadline_at")
         .first()
     )

@@ -137,7 +137,7 @@ def _check_no_active_proctored_exams(course: Course) -> None:
 
 def _check_provider_not_in_use(course: Course) -> None:
     unfinished = Attempt.objects.filter(
-        exam__course=course, taking_as_proctored=True, status__in=UNFINISHED
+        course=course, taking_as_proctored=True, status__in=UNFINISHED
     ).count()
     if unfinished:
         raise ProviderInUse(
