@@ -126,6 +126,17 @@ class AttemptFactory(DjangoModelFactory):
                 lambda o: o.started_at + timedelta(seconds=o.allowed_seconds)
             ),
         )
+        # Submitted half way through its hour and graded: 7.5 of 10 points.
+        graded = factory.Trait(
+            status=AttemptStatus.COMPLETED,
+            completed_at=factory.LazyFunction(timezone.now),
+            started_at=factory.LazyAttribute(lambda o: o.completed_at - timedelta(minutes=30)),
+            deadline_at=factory.LazyAttribute(lambda o: o.started_at + timedelta(hours=1)),
+            allowed_seconds=3600,
+            points_earned=Decimal("7.50"),
+            points_possible=Decimal("10.00"),
+            graded_at=factory.LazyAttribute(lambda o: o.completed_at),
+        )
 
 
 class AllowanceFactory(DjangoModelFactory):

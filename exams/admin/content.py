@@ -80,7 +80,7 @@ class ExamAdmin(admin.ModelAdmin):
     readonly_fields = ("created", "modified")
     inlines = (QuestionInline,)
 
-    def get_readonly_fields(self, request: HttpRequest, obj: Exam | None = None) -> Any:
+    def get_readonly_fields(self, request: HttpRequest, obj: Exam | None = None) -> tuple[str, ...]:
         """An exam's course is chosen when it is made and never changes after."""
         fields = tuple(super().get_readonly_fields(request, obj))
         return fields if obj is None else (*fields, "course")

@@ -2,7 +2,6 @@
 SQLite: marked smoke), and on PostgreSQL holds the row lock until commit."""
 
 import threading
-from datetime import timedelta
 from decimal import Decimal
 
 import pytest
@@ -12,7 +11,6 @@ from django.utils import timezone
 
 from exams.models import Attempt
 from exams.selectors import attempt_get_locked
-from exams.state_machine import AttemptStatus as S
 from tests.factories import AttemptFactory, CourseFactory, ExamFactory
 
 
@@ -25,18 +23,7 @@ def _fields(instance):
 def test_reads_the_attempt_its_exam_and_course_as_the_orm_does():
     course = CourseFactory()
     exam = ExamFactory(course=course, passing_percent=Decimal("62.50"), due_at=timezone.now())
-    now = timezone.now()
-    attempt = AttemptFactory(
-        exam=exam,
-        status=S.COMPLETED,
-        started_at=now - timedelta(minutes=30),
-        deadline_at=now + timedelta(minutes=30),
-        completed_at=now,
-        allowed_seconds=3600,
-        points_earned=Decimal("7.50"),
-        points_possible=Decimal("10.00"),
-        graded_at=now,
-    )
+    attempt = AttemptFactory(exam=exam, graded=True)
     stored = Attempt.objects.select_related("exam__course").get(pk=attempt.pk)
 
     with transaction.atomic():
