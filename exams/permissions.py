@@ -76,9 +76,12 @@ def access_attempt_as_learner(user: "AnyUser", attempt_id: int) -> Attempt:
 MODEL_BACKEND = "django.contrib.auth.backends.ModelBackend"
 
 
-def access_attempt_by_session(session: SessionBase, attempt_id: int) -> Attempt | None:
+def access_attempt_by_session(
+    session: SessionBase, attempt_id: int, *, whole_learner: bool = False
+) -> Attempt | None:
     """The attempt (with its exam), if it belongs to the user this session is signed in as:
-    the timer poll's path, one query, without loading `request.user` first.
+    one query, without loading `request.user` first. The timer poll's path, and with
+    `whole_learner` (the whole user row read as `attempt.learner`) the learner's actions'.
 
     Checks what `django.contrib.auth.get_user` checks of a ModelBackend session, against the
     learner's row read with the attempt: the user is active and the session's password hash
@@ -97,7 +100,9 @@ def access_attempt_by_session(session: SessionBase, attempt_id: int) -> Attempt 
         learner_id = get_user_model()._meta.pk.to_python(user_id)
     except ValidationError:
         return None
-    attempt = attempt_of_learner(attempt_id=attempt_id, learner_id=learner_id)
+    attempt = attempt_of_learner(
+        attempt_id=attempt_id, learner_id=learner_id, whole_learner=whole_learner
+    )
     if attempt is None or not attempt.learner.is_active:
         return None
     session_hash = session.get(HASH_SESSION_KEY)

@@ -14,6 +14,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from exams import services
+from exams.api.authentication import learner_attempt
 from exams.api.common import request_user
 from exams.api.errors import refusals
 from exams.api.serializers import AttemptOutput, ExamOutput, attempt_output
@@ -137,6 +138,7 @@ ActionService = Callable[..., Attempt]
 class _AttemptActionApi(APIView):
     """Base of the one-verb endpoints: check ownership, call one service, return the attempt."""
 
+    reads_learner_with_attempt = True  # see exams.api.authentication
     service: ActionService
 
     def call(self, request: Request, attempt: Attempt, now: Any) -> Attempt:
@@ -144,7 +146,7 @@ class _AttemptActionApi(APIView):
 
     @extend_schema(request=None, responses={200: AttemptOutput, **refusals(403, 404, 409)})
     def post(self, request: Request, attempt_id: int) -> Response:
-        attempt = access_attempt_as_learner(request.user, attempt_id)
+        attempt = learner_attempt(request, attempt_id)
         now = timezone.now()
         attempt = self.call(request, attempt, now)
         return Response(attempt_output(attempt_summary(attempt, now=now)))
@@ -220,6 +222,8 @@ class AttemptErrorApi(_AttemptActionApi):
 class AnswerSaveApi(APIView):
     """Save the learner's answer to one question; refused after the deadline."""
 
+    reads_learner_with_attempt = True  # see exams.api.authentication
+
     @extend_schema_serializer(component_name="AnswerSaveInput")
     class InputSerializer(serializers.Serializer):
         response = serializers.JSONField(
@@ -237,7 +241,7 @@ class AnswerSaveApi(APIView):
         responses={200: OutputSerializer, **refusals(400, 403, 404, 409, 415)},
     )
     def put(self, request: Request, attempt_id: int, question_id: int) -> Response:
-        attempt = access_attempt_as_learner(request.user, attempt_id)
+        attempt = learner_attempt(request, attempt_id)
         data = self.InputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         answer = services.answer_save(
