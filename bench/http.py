@@ -21,13 +21,24 @@ from django.contrib.sessions.backends.cached_db import SessionStore
 
 from bench.procs import REPO
 
+WRK_THREADS = 2
 WRK_SCRIPT = """
 local targets = {%s}
+local method, body, step = %s, %s, %d
+local headers = {%s}
+-- Each wrk thread takes every step-th target from its own offset: no two threads send the
+-- same target until every target has been sent once.
+local threads = 0
+setup = function(thread)
+  thread:set("offset", threads)
+  threads = threads + 1
+end
 local n = 0
 request = function()
+  local t = targets[((offset or 0) + n * step) %% #targets + 1]
   n = n + 1
-  local t = targets[(n %% #targets) + 1]
-  return wrk.format("GET", t[2], {["Cookie"] = t[1]})
+  headers["Cookie"] = t[1]
+  return wrk.format(method, t[2], headers, body)
 end
 done = function(summary, latency, requests)
   local points = {}
@@ -99,18 +110,31 @@ def gunicorn(workers: int = 2) -> Iterator[str]:
         process.wait(timeout=20)
 
 
+def _lua(value: str | None) -> str:
+    return "nil" if value is None else json.dumps(value)
+
+
 def wrk(
-    base_url: str, targets: list[tuple[str, str]], *, seconds: int = 15, connections: int = 32
+    base_url: str,
+    targets: list[tuple[str, str]],
+    *,
+    seconds: int = 15,
+    connections: int = 32,
+    method: str = "GET",
+    headers: dict[str, str] | None = None,
+    body: str | None = None,
 ) -> dict[str, float]:
-    """GET each (cookie, path) target in turn for `seconds`; return requests/s, p50, p99 and
-    the latency at a few percentiles ([percentile, ms] pairs)."""
+    """Send each (cookie, path) target in turn for `seconds` (`method`, with `headers` and
+    `body`); return requests/s, p50, p99 and the latency at a few percentiles ([percentile,
+    ms] pairs). Targets are sent in order, each once before any is sent again."""
     entries = ",".join(f"{{{json.dumps(c)},{json.dumps(p)}}}" for c, p in targets)
+    fields = ",".join(f"[{json.dumps(k)}]={json.dumps(v)}" for k, v in (headers or {}).items())
     script = Path(tempfile.mkdtemp()) / "targets.lua"
-    script.write_text(WRK_SCRIPT % entries)
+    script.write_text(WRK_SCRIPT % (entries, _lua(method), _lua(body), WRK_THREADS, fields))
     result = subprocess.run(
         [
             "wrk",
-            "-t2",
+            f"-t{WRK_THREADS}",
             f"-c{connections}",
             f"-d{seconds}s",
             "--timeout",

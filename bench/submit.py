@@ -1,13 +1,9 @@
-"""Submits through HTTP (gunicorn on 127.0.0.1): submits/s, then the same requests replayed,
-which must add no history row and queue no task."""
+"""Submits through HTTP (gunicorn on 127.0.0.1, wrk as the client): submits/s, then the same
+requests replayed, which must add no history row and queue no task."""
 
-import http.client
-import threading
-import time
 from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 from typing import Any
-from urllib.parse import urlparse
 
 import redis
 from django.conf import settings
@@ -15,11 +11,13 @@ from django.contrib.auth import get_user_model
 from django.middleware.csrf import _get_new_csrf_string
 
 from bench import seed
-from bench.http import gunicorn, session_cookie
+from bench.http import gunicorn, session_cookie, wrk
 from exams.models import Answer, Attempt, AttemptTransition, ExamType, Question, QuestionKind
 from exams.state_machine import AttemptStatus
 
-THREADS = 16
+CONNECTIONS = 16
+REPLAY_SECONDS = 5
+WARM_UP_JOBS, WARM_UP_SECONDS = 600, 2
 
 
 def prepare(count: int) -> list[tuple[str, str, int]]:
@@ -71,63 +69,66 @@ def prepare(count: int) -> list[tuple[str, str, int]]:
     return [(session_cookie(users[a.learner_id]), token, a.pk) for a in attempts]
 
 
-def _post_all(base: str, jobs: list[tuple[str, str, int]]) -> tuple[float, list[int]]:
-    url = urlparse(base)
-    statuses: list[int] = []
-    lock = threading.Lock()
-
-    def worker(part: list[tuple[str, str, int]]) -> None:
-        connection = http.client.HTTPConnection(url.hostname, url.port, timeout=30)
-        for cookie, token, attempt_id in part:
-            connection.request(
-                "POST",
-                f"/api/v1/attempts/{attempt_id}/submit/",
-                body=b"{}",
-                headers={
-                    "Cookie": f"{cookie}; {settings.CSRF_COOKIE_NAME}={token}",
-                    "X-CSRFToken": token,
-                    "Content-Type": "application/json",
-                },
-            )
-            response = connection.getresponse()
-            response.read()
-            with lock:
-                statuses.append(response.status)
-        connection.close()
-
-    threads = [threading.Thread(target=worker, args=(jobs[i::THREADS],)) for i in range(THREADS)]
-    started = time.perf_counter()
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    return time.perf_counter() - started, statuses
-
-
 def _queued_tasks() -> int:
     client = redis.Redis.from_url(settings.CELERY_BROKER_URL)
     return int(client.llen("celery"))
 
 
-def run(count: int = 3000) -> dict[str, Any]:
-    jobs = prepare(count)
+def _post(base: str, jobs: list[tuple[str, str, int]], seconds: int) -> dict[str, Any]:
+    """wrk POSTs each job's submit once, in order, for `seconds` (the same load generator as
+    the poll, so the client takes little of the two cores the server runs on)."""
+    token = jobs[0][1]
+    targets = [
+        (f"{cookie}; {settings.CSRF_COOKIE_NAME}={token}", f"/api/v1/attempts/{attempt_id}/submit/")
+        for cookie, _, attempt_id in jobs
+    ]
+    return wrk(
+        base,
+        targets,
+        seconds=seconds,
+        connections=CONNECTIONS,
+        method="POST",
+        headers={"X-CSRFToken": token, "Content-Type": "application/json"},
+        body="{}",
+    )
+
+
+def run(count: int = 6000, seconds: int = 10) -> dict[str, Any]:
+    """Submits for `seconds`, from `count` running attempts (more than can be submitted in that
+    time, so none is sent twice), after a warm-up on others; then replays of those submitted."""
+    jobs = prepare(WARM_UP_JOBS + count)
     ids = [attempt_id for _, _, attempt_id in jobs]
     with gunicorn() as base:
-        seconds, statuses = _post_all(base, jobs)
+        # Each worker's first requests import code and fill caches, and a statement is
+        # prepared on a connection's fifth run: what is measured is the steady state.
+        _post(base, jobs[:WARM_UP_JOBS], WARM_UP_SECONDS)
+        jobs = jobs[WARM_UP_JOBS + CONNECTIONS :]  # past any still in flight
+        first = _post(base, jobs, seconds)
+        submitted = set(
+            Attempt.objects.filter(pk__in=ids, status=AttemptStatus.COMPLETED).values_list(
+                "id", flat=True
+            )
+        )
+        if first["requests"] >= len(jobs):
+            raise RuntimeError(f"all {count} attempts were submitted: seed more")
+        replays = [job for job in jobs if job[2] in submitted]
         history = AttemptTransition.objects.filter(attempt_id__in=ids).count()
         tasks = _queued_tasks()
-        replay_seconds, replay_statuses = _post_all(base, jobs)
+        replay = _post(base, replays, REPLAY_SECONDS)
         history_after = AttemptTransition.objects.filter(attempt_id__in=ids).count()
         tasks_after = _queued_tasks()
-    completed = Attempt.objects.filter(pk__in=ids, status=AttemptStatus.COMPLETED).count()
     return {
-        "submits": count,
-        "seconds": seconds,
-        "submits_per_second": count / seconds,
-        "all_200": set(statuses) == {200},
-        "completed": completed,
-        "replay_submits_per_second": count / replay_seconds,
-        "replay_all_200": set(replay_statuses) == {200},
+        "submits": first["requests"],
+        "seconds": first["duration_us"] / 1e6,
+        "submits_per_second": first["requests_per_second"],
+        "submit_p50_ms": first["p50_ms"],
+        "submit_p99_ms": first["p99_ms"],
+        "all_200": first["non2xx"] == 0 and first["errors"] == 0,
+        # every answered submit completed its attempt (a few more may have been in flight)
+        "completed": len(submitted),
+        "replay_submits": replay["requests"],
+        "replay_submits_per_second": replay["requests_per_second"],
+        "replay_all_200": replay["non2xx"] == 0 and replay["errors"] == 0,
         "replay_added_history_rows": history_after - history,
         "replay_added_tasks": tasks_after - tasks,
     }
