@@ -5,13 +5,23 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from decimal import Decimal
-from functools import cache
+from functools import cache, lru_cache
+from typing import cast
 
 from django.db import connection
 from django.db.models import Q, QuerySet, prefetch_related_objects
 from django.db.transaction import TransactionManagementError
 
-from exams.models import CHOICE_KINDS, Allowance, AllowanceKind, Attempt, Course, Exam, Question
+from exams.models import (
+    CHOICE_KINDS,
+    Allowance,
+    AllowanceKind,
+    Answer,
+    Attempt,
+    Course,
+    Exam,
+    Question,
+)
 from exams.selectors.rows import RowQuery, Table
 from exams.state_machine import IN_PROGRESS
 
@@ -114,12 +124,50 @@ def allowances_effective(*, learner_id: int, exam: Exam, now: datetime) -> Effec
     return combine_allowances(allowances_in_force(learner_id=learner_id, exam=exam, now=now))
 
 
+@cache
+def _questions_query(vendor: str) -> RowQuery:
+    questions = Table.of(Question, "q")
+    return RowQuery.build(
+        (questions,),
+        f"FROM {questions.name} WHERE {questions.column('exam_id')} = %s"
+        f" ORDER BY {questions.column('position')}, {questions.column('id')}",
+        keys=(questions.field("exam_id"),),
+    )
+
+
 def questions_with_choices(*, exam_id: int) -> list[Question]:
     """The exam's questions in order, the choice questions with their choices loaded (the
-    others have none: read `choices` only for CHOICE_KINDS, or it costs a query each)."""
-    questions = list(Question.objects.filter(exam_id=exam_id))
+    others have none: read `choices` only for CHOICE_KINDS, or it costs a query each).
+
+    `Question.objects.filter(exam_id=exam_id)` by SQL written once: grading runs it on every
+    submit (see exams.selectors.rows)."""
+    rows = _questions_query(connection.vendor).fetch_all([exam_id])
+    questions = [cast(Question, question) for (question,) in rows]
     question_choices_load(questions)
     return questions
+
+
+@lru_cache(maxsize=32)
+def _answers_query(vendor: str, count: int) -> RowQuery:
+    answers = Table.of(
+        Answer, "s", ("id", "attempt_id", "question_id", "response", "points_awarded")
+    )
+    marks = ", ".join(["%s"] * count)
+    return RowQuery.build(
+        (answers,),
+        f"FROM {answers.name} WHERE {answers.column('attempt_id')} IN ({marks})",
+        keys=(answers.field("attempt_id"),) * count,
+    )
+
+
+def answers_to_grade(*, attempt_ids: list[int]) -> list[Answer]:
+    """The attempts' saved answers, with what grading reads of them (id, attempt, question,
+    response and score; the rest deferred). By SQL written once per number of attempts:
+    grading runs it on every submit (see exams.selectors.rows)."""
+    if not attempt_ids:
+        return []
+    rows = _answers_query(connection.vendor, len(attempt_ids)).fetch_all(attempt_ids)
+    return [cast(Answer, answer) for (answer,) in rows]
 
 
 def question_choices_load(questions: list[Question]) -> None:

@@ -1,6 +1,6 @@
 """Model instances read through SQL written once per process, for the hottest reads only: the
-timer poll's and every learner action's. Compiling those through the ORM took longer than the
-database takes to answer them (see docs/benchmarks.md).
+timer poll's, every learner action's, and grading's (every submit). Compiling those through the
+ORM took longer than the database takes to answer them (see docs/benchmarks.md).
 
 The SQL is built from the models' own tables and columns, and rows are read into instances
 with the database's own converters, as the ORM would read them.
@@ -78,23 +78,30 @@ class RowQuery:
         return cls(sql, tuple(tables), tuple(conversions), tuple(_range(key) for key in keys))
 
     def fetch_one(self, params: Sequence[int | None]) -> list[Model] | None:
-        """The first row's instances, one per table, or None when there is no row.
+        """The first row's instances, one per table, or None when there is no row."""
+        rows = self._fetch(params, many=False)
+        return rows[0] if rows else None
 
-        A parameter outside its field's range matches no row, as the ORM answers (SQLite
-        would refuse it with an overflow instead).
-        """
+    def fetch_all(self, params: Sequence[int | None]) -> list[list[Model]]:
+        """Every row's instances, one per table."""
+        return self._fetch(params, many=True)
+
+    def _fetch(self, params: Sequence[int | None], *, many: bool) -> list[list[Model]]:
+        """A parameter outside its field's range matches no row, as the ORM answers (SQLite
+        would refuse it with an overflow instead)."""
         for (low, high), value in zip(self.key_ranges, params, strict=True):
             if (
                 value is None
                 or (low is not None and value < low)
                 or (high is not None and value > high)
             ):
-                return None  # `= NULL` and out-of-range values match nothing
+                return []  # `= NULL` and out-of-range values match nothing
         with connection.cursor() as cursor:
             cursor.execute(self.sql, params)
-            row = cursor.fetchone()
-        if row is None:
-            return None
+            rows = cursor.fetchall() if many else cursor.fetchmany(1)
+        return [self._instances(row) for row in rows]
+
+    def _instances(self, row: Sequence[Any]) -> list[Model]:
         values = list(row)
         for position, converters, col in self.conversions:
             for convert in converters:

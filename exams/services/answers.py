@@ -12,7 +12,12 @@ from django.utils import timezone
 from exams import grading, timing
 from exams.exceptions import DeadlinePassed, IllegalTransition, NotFound
 from exams.models import CHOICE_KINDS, Answer, Attempt, Question
-from exams.selectors import attempt_get_locked, question_choices_load, questions_with_choices
+from exams.selectors import (
+    answers_to_grade,
+    attempt_get_locked,
+    question_choices_load,
+    questions_with_choices,
+)
 from exams.state_machine import IN_PROGRESS
 
 
@@ -86,9 +91,7 @@ def attempts_grade(attempts: list[Attempt], *, now: datetime) -> None:
         keys[exam_id] = [(q.pk, question_key(q)) for q in questions_with_choices(exam_id=exam_id)]
     answers: dict[tuple[int, int], Answer] = {
         (a.attempt_id, a.question_id): a
-        for a in Answer.objects.filter(attempt__in=attempts).only(
-            "id", "attempt_id", "question_id", "response", "points_awarded"
-        )
+        for a in answers_to_grade(attempt_ids=[attempt.pk for attempt in attempts])
     }
     # Answers to rescore, by their new score: scores take few values (a question's points,
     # zero, a part), and one UPDATE per value is cheaper than Django's bulk_update, which
