@@ -14,7 +14,7 @@ from django.db import connection
 from django.db.models import Field, Model
 
 
-def _quote(name: str) -> str:
+def quote(name: str) -> str:
     return str(connection.ops.quote_name(name))
 
 
@@ -37,13 +37,13 @@ class Table:
     @property
     def name(self) -> str:
         """The table as the FROM clause names it: `table alias`."""
-        return f"{_quote(self.model._meta.db_table)} {self.alias}"
+        return f"{quote(self.model._meta.db_table)} {self.alias}"
 
     def field(self, attname: str) -> "Field[Any, Any]":
         return next(f for f in self.model._meta.concrete_fields if f.attname == attname)
 
     def column(self, attname: str) -> str:
-        return f"{self.alias}.{_quote(self.field(attname).column)}"
+        return f"{self.alias}.{quote(self.field(attname).column)}"
 
 
 @dataclass(frozen=True)

@@ -1,13 +1,14 @@
 """The one way to change an attempt's status, and the other history and audit writers."""
 
 from datetime import datetime
-from functools import partial
+from functools import cache, partial
 from typing import TYPE_CHECKING, Any, TypeAlias
 
-from django.db import transaction
+from django.db import connection, transaction
 
 from exams import events
 from exams.models import Attempt, AttemptTransition, AuditLogEntry, Course, TransitionKind
+from exams.services.rows import RowInsert
 from exams.state_machine import AttemptStatus, check_transition
 
 if TYPE_CHECKING:
@@ -26,7 +27,7 @@ def transition(
     """
     previous = attempt.status
     check_transition(previous, to, proctored=attempt.taking_as_proctored)
-    AttemptTransition.objects.create(
+    _history_row_write(
         attempt=attempt,
         attempt_code=attempt.attempt_code,
         kind=TransitionKind.STATUS,
@@ -52,9 +53,20 @@ def transition(
     )
 
 
+def _history_row_write(**values: Any) -> None:
+    """`AttemptTransition.objects.create(**values)`, by SQL written once: every status move
+    writes one (see exams.services.rows). The row's id is not read back."""
+    _history_insert(connection.vendor).run(AttemptTransition(**values))
+
+
+@cache
+def _history_insert(vendor: str) -> RowInsert:
+    return RowInsert.of(AttemptTransition)
+
+
 def record_created(attempt: Attempt, *, actor: Actor, at: datetime, reason: str = "") -> None:
     """Write the first history row of a new attempt."""
-    AttemptTransition.objects.create(
+    _history_row_write(
         attempt=attempt,
         attempt_code=attempt.attempt_code,
         kind=TransitionKind.STATUS,
@@ -68,7 +80,7 @@ def record_created(attempt: Attempt, *, actor: Actor, at: datetime, reason: str 
 
 def record_deadline_change(attempt: Attempt, *, actor: Actor, at: datetime, reason: str) -> None:
     """Write a history row for a moved deadline (status unchanged)."""
-    AttemptTransition.objects.create(
+    _history_row_write(
         attempt=attempt,
         attempt_code=attempt.attempt_code,
         kind=TransitionKind.DEADLINE,

@@ -1,0 +1,70 @@
+"""Writes through SQL written once per process, for the hottest writes only: an attempt's
+history row (every status move) and a closing attempt's columns (every submit). Compiling them
+through the ORM cost more than the database spends running them (docs/benchmarks.md).
+
+Values are prepared as `save()` prepares them (each field's `pre_save`, then
+`get_db_prep_save`), so auto-updated fields such as `modified` and adapted types are written
+exactly as the ORM writes them. Model signals are not sent: the app uses none.
+"""
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from django.db import DatabaseError, connection
+from django.db.models import Field, Model
+
+from exams.selectors.rows import quote
+
+
+def _fields(model: type[Model], names: Sequence[str]) -> tuple["Field[Any, Any]", ...]:
+    fields = tuple(model._meta.get_field(name) for name in names)
+    for field in fields:
+        assert field.concrete and not hasattr(field, "get_placeholder"), field
+    return fields  # type: ignore[return-value]
+
+
+@dataclass(frozen=True)
+class RowInsert:
+    """INSERT of a new instance's row. Its primary key is not read back."""
+
+    sql: str
+    fields: tuple["Field[Any, Any]", ...]
+
+    @classmethod
+    def of(cls, model: type[Model]) -> "RowInsert":
+        names = [f.name for f in model._meta.concrete_fields if not f.primary_key]
+        fields = _fields(model, names)
+        columns = ", ".join(quote(f.column) for f in fields)
+        marks = ", ".join(["%s"] * len(fields))
+        sql = f"INSERT INTO {quote(model._meta.db_table)} ({columns}) VALUES ({marks})"
+        return cls(sql, fields)
+
+    def run(self, instance: Model) -> None:
+        values = [f.get_db_prep_save(f.pre_save(instance, True), connection) for f in self.fields]
+        with connection.cursor() as cursor:
+            cursor.execute(self.sql, values)
+
+
+@dataclass(frozen=True)
+class RowUpdate:
+    """UPDATE of some columns in an instance's row, as `save(update_fields=...)` writes them."""
+
+    sql: str
+    fields: tuple["Field[Any, Any]", ...]
+
+    @classmethod
+    def of(cls, model: type[Model], names: Sequence[str]) -> "RowUpdate":
+        fields = _fields(model, names)
+        sets = ", ".join(f"{quote(f.column)} = %s" for f in fields)
+        pk = quote(model._meta.pk.column)
+        sql = f"UPDATE {quote(model._meta.db_table)} SET {sets} WHERE {pk} = %s"
+        return cls(sql, fields)
+
+    def run(self, instance: Model) -> None:
+        """Raises DatabaseError, as `save(update_fields=...)` does, when the row is gone."""
+        values = [f.get_db_prep_save(f.pre_save(instance, False), connection) for f in self.fields]
+        with connection.cursor() as cursor:
+            cursor.execute(self.sql, [*values, instance.pk])
+            if cursor.rowcount != 1:
+                raise DatabaseError("The update did not affect the row.")
