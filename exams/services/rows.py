@@ -1,5 +1,6 @@
 """Writes through SQL written once per process, for the hottest writes only: an attempt's
-history row (every status move) and a closing attempt's columns (every submit). Compiling them
+history row (every status move), a closing attempt's columns and its answers' scores (every
+submit). Compiling them
 through the ORM cost more than the database spends running them (docs/benchmarks.md).
 
 Values are prepared as `save()` prepares them (each field's `pre_save`, then
@@ -68,3 +69,29 @@ class RowUpdate:
             cursor.execute(self.sql, [*values, instance.pk])
             if cursor.rowcount != 1:
                 raise DatabaseError("The update did not affect the row.")
+
+
+@dataclass(frozen=True)
+class ColumnSet:
+    """UPDATE of one column to one value in the rows of `count` primary keys, as
+    `Model.objects.filter(pk__in=pks).update(name=value)` writes it."""
+
+    sql: str
+    field: "Field[Any, Any]"
+    count: int
+
+    @classmethod
+    def of(cls, model: type[Model], name: str, count: int) -> "ColumnSet":
+        (field,) = _fields(model, [name])
+        pk = quote(model._meta.pk.column)
+        marks = ", ".join(["%s"] * count)
+        sql = (
+            f"UPDATE {quote(model._meta.db_table)} SET {quote(field.column)} = %s"
+            f" WHERE {pk} IN ({marks})"
+        )
+        return cls(sql, field, count)
+
+    def run(self, value: Any, pks: Sequence[int]) -> None:
+        assert len(pks) == self.count
+        with connection.cursor() as cursor:
+            cursor.execute(self.sql, [self.field.get_db_prep_save(value, connection), *pks])

@@ -1,5 +1,5 @@
-"""The hand-written writes (the history row, a closing attempt's columns) write what the ORM
-writes (PostgreSQL and SQLite: marked smoke)."""
+"""The hand-written writes (the history row, a closing attempt's columns, answers' scores) write
+what the ORM writes (PostgreSQL and SQLite: marked smoke)."""
 
 from datetime import timedelta
 from decimal import Decimal
@@ -8,11 +8,11 @@ import pytest
 from django.db import DatabaseError
 from django.utils import timezone
 
-from exams.models import Attempt, AttemptTransition, TransitionKind
+from exams.models import Answer, Attempt, AttemptTransition, TransitionKind
 from exams.services.closing import CLOSED_FIELDS
-from exams.services.rows import RowInsert, RowUpdate
+from exams.services.rows import ColumnSet, RowInsert, RowUpdate
 from exams.state_machine import AttemptStatus as S
-from tests.factories import AttemptFactory
+from tests.factories import AttemptFactory, ExamFactory, QuestionFactory
 
 pytestmark = [pytest.mark.django_db, pytest.mark.smoke]
 
@@ -98,3 +98,30 @@ def test_update_of_a_row_that_is_gone_raises():
 
     with pytest.raises(DatabaseError):
         RowUpdate.of(Attempt, CLOSED_FIELDS).run(attempt)
+
+
+def test_column_set_writes_what_a_queryset_update_writes(django_assert_num_queries):
+    exam = ExamFactory()
+    questions = [QuestionFactory(exam=exam) for _ in range(3)]
+    by_orm, by_hand = AttemptFactory(exam=exam), AttemptFactory(exam=exam)
+    answers = {
+        attempt: [
+            Answer.objects.create(attempt=attempt, question=q, response="1") for q in questions
+        ]
+        for attempt in (by_orm, by_hand)
+    }
+    Answer.objects.filter(pk__in=[a.pk for a in answers[by_orm][:2]]).update(
+        points_awarded=Decimal("0.75")
+    )
+
+    with django_assert_num_queries(1):
+        ColumnSet.of(Answer, "points_awarded", 2).run(
+            Decimal("0.75"), [a.pk for a in answers[by_hand][:2]]
+        )
+
+    def scores(attempt):
+        return list(
+            attempt.answers.order_by("question_id").values_list("points_awarded", flat=True)
+        )
+
+    assert scores(by_hand) == scores(by_orm) == [Decimal("0.75"), Decimal("0.75"), None]
