@@ -1,6 +1,7 @@
 """Submits through HTTP (gunicorn on 127.0.0.1, wrk as the client): submits/s, then the same
 requests replayed, which must add no history row and queue no task."""
 
+import time
 from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 from typing import Any
@@ -74,6 +75,23 @@ def _queued_tasks() -> int:
     return int(client.llen("celery"))
 
 
+def _completed_when_settled(ids: list[int]) -> set[int]:
+    """The completed attempts among `ids`, once the submits still in flight when wrk stopped
+    have been answered (the count stops moving)."""
+    previous: set[int] | None = None
+    for _ in range(20):
+        done = set(
+            Attempt.objects.filter(pk__in=ids, status=AttemptStatus.COMPLETED).values_list(
+                "id", flat=True
+            )
+        )
+        if done == previous:
+            break
+        previous = done
+        time.sleep(0.5)
+    return done
+
+
 def _post(base: str, jobs: list[tuple[str, str, int]], seconds: int) -> dict[str, Any]:
     """wrk POSTs each job's submit once, in order, for `seconds` (the same load generator as
     the poll, so the client takes little of the two cores the server runs on)."""
@@ -104,13 +122,13 @@ def run(count: int = 6000, seconds: int = 10) -> dict[str, Any]:
         _post(base, jobs[:WARM_UP_JOBS], WARM_UP_SECONDS)
         jobs = jobs[WARM_UP_JOBS + CONNECTIONS :]  # past any still in flight
         first = _post(base, jobs, seconds)
-        submitted = set(
-            Attempt.objects.filter(pk__in=ids, status=AttemptStatus.COMPLETED).values_list(
-                "id", flat=True
-            )
-        )
         if first["requests"] >= len(jobs):
             raise RuntimeError(f"all {count} attempts were submitted: seed more")
+        submitted = _completed_when_settled([attempt_id for _, _, attempt_id in jobs])
+        # Each answered submit completed an attempt of its own (a few more may have been in
+        # flight when wrk stopped): no attempt was submitted twice and counted twice.
+        if not first["requests"] <= len(submitted) <= first["requests"] + CONNECTIONS:
+            raise RuntimeError(f"{first['requests']} submits completed {len(submitted)} attempts")
         replays = [job for job in jobs if job[2] in submitted]
         history = AttemptTransition.objects.filter(attempt_id__in=ids).count()
         tasks = _queued_tasks()
@@ -124,7 +142,6 @@ def run(count: int = 6000, seconds: int = 10) -> dict[str, Any]:
         "submit_p50_ms": first["p50_ms"],
         "submit_p99_ms": first["p99_ms"],
         "all_200": first["non2xx"] == 0 and first["errors"] == 0,
-        # every answered submit completed its attempt (a few more may have been in flight)
         "completed": len(submitted),
         "replay_submits": replay["requests"],
         "replay_submits_per_second": replay["requests_per_second"],

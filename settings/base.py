@@ -119,12 +119,17 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     if DATABASES["default"]["NAME"] and DATABASES["default"]["NAME"] != ":memory:":
         # A fresh checkout has no var/ yet: let `migrate` create the file.
         Path(DATABASES["default"]["NAME"]).parent.mkdir(parents=True, exist_ok=True)
-elif os.environ.get("DB_PREPARED_STATEMENTS", "1") != "0":
-    # PostgreSQL: the server binds the parameters, and a statement run 5 times on a connection
-    # is prepared there, so it is no longer parsed and planned on every run (that was half of
-    # PostgreSQL's CPU for a learner's submit; decision 9). Off with DB_PREPARED_STATEMENTS=0,
-    # for a pooler that cannot keep prepared statements.
-    DATABASES["default"]["OPTIONS"] = {"server_side_binding": True, "prepare_threshold": 5}
+elif (
+    DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql"
+    and os.environ.get("DB_PREPARED_STATEMENTS", "1") != "0"
+):
+    # The server binds the parameters, and a statement run 5 times on a connection is prepared
+    # there, so it is no longer parsed and planned on every run (that was half of PostgreSQL's
+    # CPU for a learner's submit; decision 9). Off with DB_PREPARED_STATEMENTS=0, for a pooler
+    # that cannot keep prepared statements. Options from DATABASE_URL (sslmode...) stay.
+    DATABASES["default"].setdefault("OPTIONS", {}).update(
+        server_side_binding=True, prepare_threshold=5
+    )
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_PASSWORD_VALIDATORS = [

@@ -24,12 +24,13 @@ class SessionAuthentication(authentication.SessionAuthentication):
     def authenticate(self, request: Request) -> tuple[Any, Any] | None:
         context = request.parser_context or {}
         attempt_id = context.get("kwargs", {}).get("attempt_id")
-        if attempt_id is not None and getattr(
-            context.get("view"), "reads_learner_with_attempt", False
+        session = getattr(request._request, "session", None)
+        if (
+            attempt_id is not None
+            and session is not None
+            and getattr(context.get("view"), "reads_learner_with_attempt", False)
         ):
-            attempt = access_attempt_by_session(
-                request._request.session, attempt_id, whole_learner=True
-            )
+            attempt = access_attempt_by_session(session, attempt_id, whole_learner=True)
             if attempt is not None:
                 self.enforce_csrf(request)
                 return attempt.learner, attempt

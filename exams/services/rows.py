@@ -42,6 +42,8 @@ class RowInsert:
         return cls(sql, fields)
 
     def run(self, instance: Model) -> None:
+        """Refuses (ValueError), as `save()` does, an instance whose related object is unsaved."""
+        instance._prepare_related_fields_for_save(operation_name="save")  # type: ignore[attr-defined]
         values = [f.get_db_prep_save(f.pre_save(instance, True), connection) for f in self.fields]
         with connection.cursor() as cursor:
             cursor.execute(self.sql, values)

@@ -32,12 +32,28 @@ def test_postgresql_binds_on_the_server_and_prepares_repeated_statements():
     assert options == {"server_side_binding": True, "prepare_threshold": 5}
 
 
+def test_the_urls_own_options_are_kept():
+    options = _options(DATABASE_URL="postgres://exams@db.example/exams?sslmode=verify-full")
+
+    assert options == {
+        "sslmode": "verify-full",
+        "server_side_binding": True,
+        "prepare_threshold": 5,
+    }
+
+
 def test_prepared_statements_can_be_turned_off():
     options = _options(
         DATABASE_URL="postgres://exams@127.0.0.1:5432/exams", DB_PREPARED_STATEMENTS="0"
     )
 
-    assert options is None
+    assert not options
+
+
+def test_other_databases_get_no_postgresql_options():
+    options = _options(DATABASE_URL="mysql://exams@127.0.0.1:3306/exams")
+
+    assert not options or "server_side_binding" not in options
 
 
 def test_sqlite_keeps_its_own_options(tmp_path):

@@ -113,3 +113,17 @@ def test_session_from_before_a_password_change_is_refused(as_user, attempt):
     assert response.json()["code"] == "not_authenticated"
     attempt.refresh_from_db()
     assert attempt.status == S.STARTED
+
+
+def test_a_request_without_a_session_is_refused_not_an_error(attempt):
+    from rest_framework.test import APIRequestFactory
+
+    from exams.api.learner import AttemptSubmitApi
+
+    request = APIRequestFactory().post(url(f"attempts/{attempt.pk}/submit/"))
+
+    response = AttemptSubmitApi.as_view()(request, attempt_id=attempt.pk)
+
+    assert response.status_code == 403
+    attempt.refresh_from_db()
+    assert attempt.status == S.STARTED

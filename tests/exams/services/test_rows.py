@@ -125,3 +125,15 @@ def test_column_set_writes_what_a_queryset_update_writes(django_assert_num_queri
         )
 
     assert scores(by_hand) == scores(by_orm) == [Decimal("0.75"), Decimal("0.75"), None]
+
+
+def test_insert_refuses_an_unsaved_related_object_as_create_does():
+    unsaved = Attempt(exam=AttemptFactory().exam)
+    values = dict(attempt=unsaved, attempt_code="X", to_status=S.CREATED, at=timezone.now())
+
+    with pytest.raises(ValueError):
+        AttemptTransition.objects.create(**values)
+    with pytest.raises(ValueError):
+        RowInsert.of(AttemptTransition).run(AttemptTransition(**values))
+
+    assert not AttemptTransition.objects.filter(attempt_code="X").exists()
