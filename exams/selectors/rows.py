@@ -87,8 +87,10 @@ class RowQuery:
         return self._fetch(params, many=True)
 
     def _fetch(self, params: Sequence[int | None], *, many: bool) -> list[list[Model]]:
-        """A parameter outside its field's range matches no row, as the ORM answers (SQLite
-        would refuse it with an overflow instead)."""
+        """A parameter outside its field's range (or None) matches no row, as the ORM answers
+        (SQLite would refuse it with an overflow instead). Such a parameter empties the whole
+        answer, which is right for conditions joined by AND; an `IN` list must hold only ids
+        of rows that exist (answers_to_grade passes locked attempts' ids)."""
         for (low, high), value in zip(self.key_ranges, params, strict=True):
             if (
                 value is None

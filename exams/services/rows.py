@@ -1,7 +1,7 @@
 """Writes through SQL written once per process, for the hottest writes only: an attempt's
 history row (every status move), a closing attempt's columns and its answers' scores (every
-submit). Compiling them
-through the ORM cost more than the database spends running them (docs/benchmarks.md).
+submit). Compiling them through the ORM cost more than the database spends running them
+(docs/benchmarks.md, decision 10).
 
 Values are prepared as `save()` prepares them (each field's `pre_save`, then
 `get_db_prep_save`), so auto-updated fields such as `modified` and adapted types are written
@@ -18,11 +18,15 @@ from django.db.models import Field, Model
 from exams.selectors.rows import quote
 
 
-def _fields(model: type[Model], names: Sequence[str]) -> tuple["Field[Any, Any]", ...]:
-    fields = tuple(model._meta.get_field(name) for name in names)
+def _plain(fields: Sequence[Any]) -> tuple["Field[Any, Any]", ...]:
+    """The fields, checked to be columns written with a plain `%s` placeholder."""
     for field in fields:
         assert field.concrete and not hasattr(field, "get_placeholder"), field
-    return fields  # type: ignore[return-value]
+    return tuple(fields)
+
+
+def _fields(model: type[Model], names: Sequence[str]) -> tuple["Field[Any, Any]", ...]:
+    return _plain([model._meta.get_field(name) for name in names])
 
 
 @dataclass(frozen=True)
@@ -34,8 +38,7 @@ class RowInsert:
 
     @classmethod
     def of(cls, model: type[Model]) -> "RowInsert":
-        names = [f.name for f in model._meta.concrete_fields if not f.primary_key]
-        fields = _fields(model, names)
+        fields = _plain([f for f in model._meta.concrete_fields if not f.primary_key])
         columns = ", ".join(quote(f.column) for f in fields)
         marks = ", ".join(["%s"] * len(fields))
         sql = f"INSERT INTO {quote(model._meta.db_table)} ({columns}) VALUES ({marks})"
