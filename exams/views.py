@@ -12,7 +12,7 @@ from exams import hooks
 from exams.exceptions import NotFound
 from exams.integrations import course_directory
 from exams.models import CHOICE_KINDS, Attempt, Course, Exam
-from exams.permissions import access_course_as_learner, access_exam_as_learner
+from exams.permissions import access_course_as_learner, access_exam_as_learner, is_support
 from exams.selectors import questions_with_choices
 from exams.selectors.learner import (
     attempt_current,
@@ -55,12 +55,18 @@ def _banner(request: HttpRequest, course: Course, *, exclude_exam: Exam | None =
 @login_required
 @require_GET
 def home(request: HttpRequest) -> HttpResponse:
-    """The signed-in user's courses: where they learn and where they teach."""
+    """The signed-in user's courses: where they learn, where they teach, and for support staff
+    every course's dashboard."""
     learning = Course.objects.filter(
         enrollments__user_id=request.user.pk or 0, enrollments__is_active=True
     ).order_by("course_id")
-    teaching = course_directory().staff_course_ids(request.user).order_by("course_id")
-    return render(request, "exams/home.html", {"learning": learning, "teaching": teaching})
+    teaching = list(course_directory().staff_course_ids(request.user).order_by("course_id"))
+    supporting: list[Course] = []
+    if is_support(request.user):
+        taught = {course.pk for course in teaching}
+        supporting = [c for c in Course.objects.order_by("course_id") if c.pk not in taught]
+    context = {"learning": learning, "teaching": teaching, "supporting": supporting}
+    return render(request, "exams/home.html", context)
 
 
 @login_required

@@ -39,6 +39,8 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # Static files, served by the app itself in development and production alike (WhiteNoise).
+    "whitenoise.middleware.WhiteNoiseMiddleware",
     # NUL in the path or query string: 404/400 before PostgreSQL sees it (a 500 otherwise).
     "settings.nul_guard.NulCharacterMiddleware",
     # A lost database connection answers 503 (JSON under /api/), not a 500 page.
@@ -147,7 +149,12 @@ USE_TZ = True
 
 STATIC_URL = "/static/"
 STATICFILES_DIRS = [BASE_DIR / "static"]
-STATIC_ROOT = VAR_DIR / "staticfiles"
+STATIC_ROOT = Path(os.environ.get("STATIC_ROOT", VAR_DIR / "staticfiles"))
+# WhiteNoise serves /static/ in every setting. Here (make run, tests) it finds the files where
+# they lie and notices edits; production serves the hashed, compressed copies that
+# `collectstatic` makes (settings.production).
+WHITENOISE_USE_FINDERS = True
+WHITENOISE_AUTOREFRESH = True
 MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", VAR_DIR / "media"))
 MEDIA_URL = "/media/"
 

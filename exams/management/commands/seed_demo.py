@@ -7,22 +7,27 @@ command also sets up the `support` group (see `setup_roles`).
 import os
 from typing import Any
 
-from django.core.management.base import BaseCommand
+from django.core.management.base import BaseCommand, CommandParser
 
 from exams.management.demo import DEFAULT_PASSWORD, DemoSeed, seed_demo
-
-SITE_URL = "http://127.0.0.1:8000"
 
 
 class Command(BaseCommand):
     help = "Create or update the demo course, its exams and the demo users (safe to run again)."
 
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument(
+            "--site-url",
+            default=f"http://127.0.0.1:{os.environ.get('PORT') or 8000}",
+            help="The site's address, printed with the users (default: 127.0.0.1 on $PORT).",
+        )
+
     def handle(self, *args: Any, **options: Any) -> None:
         seed = seed_demo(password=os.environ.get("DEMO_PASSWORD") or DEFAULT_PASSWORD)
-        self.stdout.write(_summary(seed))
+        self.stdout.write(_summary(seed, site_url=options["site_url"].rstrip("/")))
 
 
-def _summary(seed: DemoSeed) -> str:
+def _summary(seed: DemoSeed, *, site_url: str) -> str:
     lines = [f"Course: {seed.course.course_id} ({seed.course.name})", "Exams:"]
     for exam in seed.exams:
         lines.append(
@@ -37,5 +42,5 @@ def _summary(seed: DemoSeed) -> str:
             f"  {user.username:<{name_width}}  {user.email:<{email_width}}  "
             f"password: {seed.password}  {user.role}"
         )
-    lines += [f"Site:  {SITE_URL}/", f"Admin: {SITE_URL}/admin/ (sign in as support)"]
+    lines += [f"Site:  {site_url}/", f"Admin: {site_url}/admin/ (sign in as support)"]
     return "\n".join(lines)
