@@ -24,7 +24,6 @@ from exams.selectors.learner import (
 )
 from exams.services.expiry import attempt_refresh
 from exams.state_machine import IN_PROGRESS
-from exams.timing import format_hhmm
 
 
 def _learner(request: HttpRequest) -> User:
@@ -106,7 +105,6 @@ def exam_page(request: HttpRequest, course_id: str, exam_id: int) -> HttpRespons
         "item": item,
         "attempt": attempt,
         "confirm_opt_out": request.GET.get("confirm") == "opt_out" and "opt_out" in item.offers,
-        "time_allotted": format_hhmm(exam.time_limit_minutes or 0),
         "banner": _banner(request, course, exclude_exam=exam),
         "just_timed_out": request.GET.get("ended") == "time",
         "in_progress": current is not None and current.status in IN_PROGRESS,

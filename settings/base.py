@@ -46,6 +46,8 @@ MIDDLEWARE = [
     # A lost database connection answers 503 (JSON under /api/), not a 500 page.
     "settings.middleware.DatabaseUnavailableMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
+    # Answers to a signed-in user are never cached (personal data, states that move on).
+    "settings.private_pages.PrivateNoStoreMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -93,6 +95,7 @@ TEMPLATES = [
         "OPTIONS": {
             "context_processors": [
                 "django.template.context_processors.request",
+                "django.template.context_processors.i18n",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
             ],
@@ -142,7 +145,18 @@ LOGIN_URL = "/accounts/login/"
 LOGIN_REDIRECT_URL = "/"
 LOGOUT_REDIRECT_URL = "/accounts/login/"
 
-LANGUAGE_CODE = "en-us"
+# The shipped languages (docs/decisions/0011-languages.md). The chosen one is kept in a cookie
+# (the language switcher on every page), else taken from the browser's Accept-Language.
+LANGUAGE_CODE = "en"
+LANGUAGES = [
+    ("en", "English"),
+    ("es", "Español"),
+    ("fr", "Français"),
+    ("ar", "العربية"),
+]
+LOCALE_PATHS = [BASE_DIR / "locale"]
+# Date and time formats per language that name the time zone (settings/formats/).
+FORMAT_MODULE_PATH = ["settings.formats"]
 TIME_ZONE = "UTC"
 USE_I18N = True
 USE_TZ = True

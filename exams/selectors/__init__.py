@@ -12,6 +12,7 @@ from django.db import connection
 from django.db.models import Q, QuerySet, prefetch_related_objects
 from django.db.transaction import TransactionManagementError
 
+from exams import timing
 from exams.models import (
     CHOICE_KINDS,
     Allowance,
@@ -91,6 +92,18 @@ class EffectiveAllowances:
     multiplier: Decimal = Decimal(1)
     review_exceptions: tuple[str, ...] = field(default_factory=tuple)
 
+    @property
+    def gives_extra_time(self) -> bool:
+        return self.additional_minutes > 0 or self.multiplier > 1
+
+    def seconds_for(self, exam: Exam) -> int:
+        """The learner's allowed time in `exam`: its time allotted with these allowances."""
+        return timing.allowed_seconds(
+            time_limit_minutes=exam.time_limit_minutes or 0,
+            additional_minutes=self.additional_minutes,
+            multiplier=self.multiplier,
+        )
+
 
 def allowances_in_force(*, learner_id: int, exam: Exam, now: datetime) -> QuerySet[Allowance]:
     return Allowance.objects.filter(
@@ -122,6 +135,24 @@ def combine_allowances(allowances: Iterable[Allowance]) -> EffectiveAllowances:
 def allowances_effective(*, learner_id: int, exam: Exam, now: datetime) -> EffectiveAllowances:
     """The combined allowances of a learner for an exam, ignoring expired ones."""
     return combine_allowances(allowances_in_force(learner_id=learner_id, exam=exam, now=now))
+
+
+def allowances_effective_by_exam(
+    *, learner_id: int, exams: Iterable[Exam], now: datetime
+) -> dict[int, EffectiveAllowances]:
+    """`allowances_effective` for each of `exams` (of one course), in one query."""
+    exams = list(exams)
+    if not exams:
+        return {}
+    in_force = list(
+        Allowance.objects.filter(learner_id=learner_id, course_id=exams[0].course_id).filter(
+            Q(expires_at__isnull=True) | Q(expires_at__gt=now)
+        )
+    )
+    return {
+        exam.pk: combine_allowances(a for a in in_force if a.exam_id in (None, exam.pk))
+        for exam in exams
+    }
 
 
 @cache

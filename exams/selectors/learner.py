@@ -12,6 +12,11 @@ from django.utils.translation import gettext_lazy as _
 
 from exams import grading, integrations, timing
 from exams.models import Attempt, Course, Exam, ExamType
+from exams.selectors import (
+    EffectiveAllowances,
+    allowances_effective,
+    allowances_effective_by_exam,
+)
 from exams.state_machine import FINISHED, IN_PROGRESS, LIVE, AttemptStatus
 
 if TYPE_CHECKING:
@@ -19,9 +24,29 @@ if TYPE_CHECKING:
 
 S = AttemptStatus
 
+# A proctored attempt that ended and whose review result has not come back.
+AWAITING_REVIEW = FINISHED - {S.VERIFIED, S.REJECTED}
+
 REVIEW_LABELS = {
     S.VERIFIED: _("Satisfactory"),
     S.REJECTED: _("Unsatisfactory"),
+}
+
+# What a learner reads for their attempt's status: a sentence, never an internal status word.
+LEARNER_STATUS_LABELS = {
+    S.CREATED: _("Not started"),
+    S.DOWNLOAD_SOFTWARE_CLICKED: _("Setting up the proctoring software"),
+    S.READY_TO_START: _("Ready to start"),
+    S.STARTED: _("In progress"),
+    S.READY_TO_SUBMIT: _("In progress"),
+    S.TIMED_OUT: _("Time expired; answers submitted"),
+    S.COMPLETED: _("Submitted"),
+    S.SUBMITTED: _("Submitted"),
+    S.SECOND_REVIEW_REQUIRED: _("Pending"),
+    S.VERIFIED: _("Satisfactory"),
+    S.REJECTED: _("Unsatisfactory"),
+    S.ERROR: _("Stopped by a proctoring problem: contact support"),
+    S.DECLINED: _("Open exam chosen; not started"),
 }
 
 
@@ -89,7 +114,7 @@ def attempt_summary(attempt: Attempt, *, now: datetime) -> AttemptSummary:
         id=attempt.pk,
         exam_id=attempt.exam_id,
         status=attempt.status,
-        status_label=str(S(attempt.status).label),
+        status_label=str(LEARNER_STATUS_LABELS[S(attempt.status)]),
         attempt_code=attempt.attempt_code,
         taking_as_proctored=attempt.taking_as_proctored,
         is_sample_attempt=attempt.is_sample_attempt,
@@ -131,12 +156,39 @@ OFFER_OPEN = "open"  # audit learner: open exam, no timer, no credit
 
 
 @dataclass(frozen=True)
+class LearnerTime:
+    """The time this learner has for an exam not yet started: the time allotted with their
+    allowances, cut at the due date if they started now."""
+
+    seconds: int
+    with_allowances: bool
+    cut_by_due_date: bool
+
+
+@dataclass(frozen=True)
 class ExamForLearner:
     exam: Exam
     attempt: AttemptSummary | None
     offers: tuple[str, ...]
     is_closed: bool
     is_verified: bool
+    # The learner's own time if they start now (None for an exam with no clock for them).
+    time: LearnerTime | None = None
+
+
+def learner_time(
+    *, exam: Exam, extra: EffectiveAllowances, offers: tuple[str, ...], now: datetime
+) -> LearnerTime | None:
+    """What a learner who starts now gets; None when what they are offered has no clock."""
+    if exam.exam_type == ExamType.NONE or offers == (OFFER_OPEN,):
+        return None
+    seconds = extra.seconds_for(exam)
+    end = timing.deadline(start=now, seconds=seconds, due_at=exam.due_at)
+    return LearnerTime(
+        seconds=end.seconds_from(now),
+        with_allowances=extra.gives_extra_time,
+        cut_by_due_date=end.cut_by_due_date,
+    )
 
 
 def exam_offers(*, exam: Exam, verified: bool) -> tuple[str, ...]:
@@ -158,19 +210,24 @@ def exam_for_learner(
     verified = integrations.is_verified(learner, exam.course)
     closed = exam.due_at is not None and now >= exam.due_at
     offers: tuple[str, ...] = ()
+    time = None
     if attempt is None and not closed:
         offers = exam_offers(exam=exam, verified=verified)
+        extra = allowances_effective(learner_id=learner.pk, exam=exam, now=now)
+        time = learner_time(exam=exam, extra=extra, offers=offers, now=now)
     return ExamForLearner(
         exam=exam,
         attempt=attempt_summary(attempt, now=now) if attempt else None,
         offers=offers,
         is_closed=closed,
         is_verified=verified,
+        time=time,
     )
 
 
 def exams_for_learner(*, course: Course, learner: "User", now: datetime) -> list[ExamForLearner]:
-    """Every active special exam of the course with the learner's attempt: two queries."""
+    """Every active special exam of the course with the learner's attempt and time: three
+    queries (and the course directory's)."""
     exams = list(
         Exam.objects.select_related("course")
         .filter(course=course, is_active=True)
@@ -188,19 +245,23 @@ def exams_for_learner(*, course: Course, learner: "User", now: datetime) -> list
         if current is None or current.status not in LIVE:
             latest[attempt.exam_id] = attempt
     verified = integrations.is_verified(learner, course)
+    allowances = allowances_effective_by_exam(learner_id=learner.pk, exams=exams, now=now)
     result = []
     for exam in exams:
         current = latest.get(exam.pk)
         closed = exam.due_at is not None and now >= exam.due_at
+        offers = exam_offers(exam=exam, verified=verified) if current is None and not closed else ()
+        time = None
+        if current is None and not closed:
+            time = learner_time(exam=exam, extra=allowances[exam.pk], offers=offers, now=now)
         result.append(
             ExamForLearner(
                 exam=exam,
                 attempt=attempt_summary(current, now=now) if current else None,
-                offers=exam_offers(exam=exam, verified=verified)
-                if current is None and not closed
-                else (),
+                offers=offers,
                 is_closed=closed,
                 is_verified=verified,
+                time=time,
             )
         )
     return result
@@ -224,6 +285,8 @@ class ProgressRow:
     grade_percent: Decimal | None
     passed: bool | None
     credit_met: bool
+    # The proctoring review has not come back yet: the credit requirement is undecided.
+    credit_pending: bool
 
 
 def progress_for_learner(*, course: Course, learner: "User", now: datetime) -> list[ProgressRow]:
@@ -239,7 +302,10 @@ def progress_for_learner(*, course: Course, learner: "User", now: datetime) -> l
         elif not summary.taking_as_proctored:
             result = str(_("Not proctored (no credit)"))
         else:
-            result = summary.review_result or str(S(summary.status).label)
+            result = summary.review_result or summary.status_label
+        awaiting_review = bool(
+            summary and summary.taking_as_proctored and summary.status in AWAITING_REVIEW
+        )
         credit = bool(
             summary
             and summary.taking_as_proctored
@@ -254,6 +320,7 @@ def progress_for_learner(*, course: Course, learner: "User", now: datetime) -> l
                 grade_percent=summary.score_percent if summary else None,
                 passed=summary.passed if summary else None,
                 credit_met=credit,
+                credit_pending=awaiting_review,
             )
         )
     return rows

@@ -230,11 +230,7 @@ def _extend_running_attempts(allowance: Allowance, *, actor: Actor, now: datetim
             continue
         exam = attempt.exam
         extra = allowances_effective(learner_id=attempt.learner_id, exam=exam, now=now)
-        entitled = timing.allowed_seconds(
-            time_limit_minutes=exam.time_limit_minutes or 0,
-            additional_minutes=extra.additional_minutes,
-            multiplier=extra.multiplier,
-        )
+        entitled = extra.seconds_for(exam)
         gained = entitled - attempt.allowed_seconds
         if gained <= 0:
             continue

@@ -51,12 +51,7 @@ def _is_timed(attempt: Attempt) -> bool:
 def _entitled_seconds(attempt: Attempt, now: datetime) -> int:
     """The learner's allowed time for this exam now: time allotted and allowances."""
     exam = attempt.exam
-    extra = allowances_effective(learner_id=attempt.learner_id, exam=exam, now=now)
-    return timing.allowed_seconds(
-        time_limit_minutes=exam.time_limit_minutes or 0,
-        additional_minutes=extra.additional_minutes,
-        multiplier=extra.multiplier,
-    )
+    return allowances_effective(learner_id=attempt.learner_id, exam=exam, now=now).seconds_for(exam)
 
 
 def _choose_flags(exam: Exam, learner: "User", proctored: bool | None) -> tuple[bool, bool]:

@@ -4,6 +4,7 @@ from datetime import UTC, datetime
 
 from django import template
 from django.utils.html import format_html
+from django.utils.translation import ngettext
 
 register = template.Library()
 
@@ -35,3 +36,22 @@ def duration(seconds: int | None) -> str:
     minutes, secs = divmod(rest, 60)
     text = f"{hours:02d}:{minutes:02d}"
     return f"{text}:{secs:02d}" if secs else text
+
+
+@register.filter
+def spoken_duration(seconds: int | None) -> str:
+    """Seconds in words, for learners: "1 hour 30 minutes", "45 minutes", "50 seconds"."""
+    if seconds is None:
+        return "—"
+    hours, rest = divmod(max(0, int(seconds)), 3600)
+    minutes, secs = divmod(rest, 60)
+    parts = []
+    if hours:
+        parts.append(ngettext("%(count)d hour", "%(count)d hours", hours) % {"count": hours})
+    if minutes:
+        parts.append(
+            ngettext("%(count)d minute", "%(count)d minutes", minutes) % {"count": minutes}
+        )
+    if secs or not parts:
+        parts.append(ngettext("%(count)d second", "%(count)d seconds", secs) % {"count": secs})
+    return " ".join(parts)

@@ -8,7 +8,6 @@ from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 
-from exams import timing
 from exams.models import Attempt
 from exams.selectors import allowances_effective
 from proctoring.models import ProviderExam, ProviderSession
@@ -61,11 +60,7 @@ def session_open(*, attempt_id: int, now: datetime | None = None) -> ProviderSes
         exam_external_id=provider_exam.external_id,
         learner_ref=learner_ref(attempt),
         learner_name=attempt.learner.get_full_name() or attempt.learner.get_username(),
-        allowed_seconds=timing.allowed_seconds(
-            time_limit_minutes=exam.time_limit_minutes or 0,
-            additional_minutes=extra.additional_minutes,
-            multiplier=extra.multiplier,
-        ),
+        allowed_seconds=extra.seconds_for(exam),
         review_rules=exam.review_rules,
         review_exceptions=extra.review_exceptions,
         is_practice=exam.is_practice,

@@ -117,6 +117,7 @@ def _queue() -> dict[str, object]:
         .filter(
             exam__course__proctoring_provider=vendor.PROVIDER,
             taking_as_proctored=True,
+            is_sample_attempt=False,  # practice sessions are not reviewed
             status__in=[AttemptStatus.SUBMITTED, AttemptStatus.SECOND_REVIEW_REQUIRED],
         )
         .order_by("completed_at", "id")[:100]

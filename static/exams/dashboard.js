@@ -1,6 +1,6 @@
 /* The instructor pages' script. The pages work without it (confirmation pages, plain forms);
  * it adds: a confirmation dialog in place of the confirmation page for links marked
- * data-confirm, times shown in the viewer's time zone, and focus on the first error. */
+ * data-confirm, and focus on the first error. (Times in the viewer's zone: js/site.js.) */
 (function () {
   "use strict";
 
@@ -29,35 +29,6 @@
     });
     form.addEventListener("submit", function () { submit.disabled = true; });
   }
-
-  /* <time datetime> elements written in UTC by the server, shown in the viewer's zone as
-   * "2026-11-02 10:00 CET"; the UTC text stays as a tooltip. */
-  function localText(moment) {
-    const pad = function (n) { return String(n).padStart(2, "0"); };
-    let zone = "";
-    try {
-      const part = new Intl.DateTimeFormat(undefined, { timeZoneName: "short" })
-        .formatToParts(moment).find(function (p) { return p.type === "timeZoneName"; });
-      zone = part ? " " + part.value : "";
-    } catch (error) { zone = ""; }
-    return [
-      moment.getFullYear() + "-" + pad(moment.getMonth() + 1) + "-" + pad(moment.getDate()),
-      pad(moment.getHours()) + ":" + pad(moment.getMinutes()) + zone,
-    ];
-  }
-  document.querySelectorAll("time[data-local]").forEach(function (element) {
-    const moment = new Date(element.getAttribute("datetime"));
-    if (isNaN(moment.getTime())) return;
-    const parts = localText(moment);
-    const spans = element.querySelectorAll("span");
-    element.title = element.textContent;
-    if (spans.length === 2) {
-      spans[0].textContent = parts[0];
-      spans[1].textContent = parts[1];
-    } else {
-      element.textContent = parts.join(" ");
-    }
-  });
 
   /* A dry-run report or bulk results appear far down the page: bring them to the reader. */
   const outcome = document.getElementById("csv-report") || document.getElementById("bulk-results");

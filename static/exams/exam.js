@@ -1,7 +1,10 @@
 /* The exam pages' script: action buttons, answer autosave and the timer.
- * It only displays time: the server owns the clock, and every poll re-syncs the countdown. */
+ * It only displays time: the server owns the clock, and every poll re-syncs the countdown.
+ * Its words come from the page language's catalog (gettext, from /jsi18n/). */
 (function () {
   "use strict";
+
+  const reload = function (url) { window.SpecialExams.reloadWithFocus(url); };
 
   const SYNC_SECONDS = 30;
   // The server floors the seconds it reports, so the local 00:00 can come up to a second before
@@ -27,7 +30,7 @@
     let data = null;
     try { data = await response.json(); } catch (e) { data = null; }
     if (!response.ok) {
-      const error = new Error((data && data.message) || ("The server answered " + response.status + "."));
+      const error = new Error((data && data.message) || interpolate(gettext("The server answered %s."), [response.status]));
       error.code = data && data.code;
       error.status = response.status;
       throw error;
@@ -54,7 +57,7 @@
           const url = step.url.replace("{attempt}", last && last.id);
           last = await api(url, step.method || "POST", step.body || {});
         }
-        window.location.replace(window.location.pathname);
+        reload();
       } catch (error) {
         button.disabled = false;
         showError(error.message);
@@ -80,16 +83,16 @@
     const state = fieldset.querySelector(".save-state");
     let timer = null;
     async function save() {
-      state.textContent = "Saving…";
+      state.textContent = gettext("Saving…");
       try {
         await api(fieldset.dataset.answerUrl, "PUT", { response: responseOf(fieldset) });
-        state.textContent = "Saved";
+        state.textContent = gettext("Saved");
       } catch (error) {
-        if (error.code === "deadline_passed" || error.code === "illegal_transition") {
-          window.location.replace(window.location.pathname + "?ended=time");
-          return;
-        }
-        state.textContent = "Not saved: " + error.message;
+        // The time ran out; or the exam ended otherwise (submitted in another tab): the page
+        // says which once reloaded.
+        if (error.code === "deadline_passed") { reload(window.location.pathname + "?ended=time"); return; }
+        if (error.code === "illegal_transition") { reload(); return; }
+        state.textContent = interpolate(gettext("Not saved: %s"), [error.message]);
       }
     }
     fieldset.addEventListener("change", function () { clearTimeout(timer); save(); });
@@ -105,7 +108,7 @@
     async function check() {
       try {
         const attempt = await api(section.dataset.attemptUrl, "GET");
-        if (attempt.status !== "download_software_clicked") { window.location.replace(window.location.pathname); return; }
+        if (attempt.status !== "download_software_clicked") { reload(); return; }
       } catch (error) { /* try again at the next tick */ }
       setTimeout(check, 3000);
     }
@@ -119,9 +122,12 @@
     return pad(Math.floor(s / 3600)) + ":" + pad(Math.floor((s % 3600) / 60)) + ":" + pad(s % 60);
   }
 
+  /* The time left in words: whole minutes, or seconds when less than a minute remains. */
   function spoken(seconds) {
-    const minutes = Math.ceil(seconds / 60);
-    return minutes + (minutes === 1 ? " minute" : " minutes");
+    const left = Math.max(0, Math.ceil(seconds));
+    if (left < 60) return interpolate(ngettext("%s second", "%s seconds", left), [left]);
+    const minutes = Math.ceil(left / 60);
+    return interpolate(ngettext("%s minute", "%s minutes", minutes), [minutes]);
   }
 
   document.querySelectorAll("[data-timer]").forEach(function (box) {
@@ -145,17 +151,26 @@
       warned = level;
       box.classList.toggle("timer-warning", level === 1);
       box.classList.toggle("timer-critical", level === 2);
-      if (flag) flag.textContent = level === 2 ? "Very little time left" : (level === 1 ? "Low time" : "");
+      if (flag) flag.textContent = level === 2 ? gettext("Very little time left") : (level === 1 ? gettext("Low time") : "");
+    }
+
+    function warning(left, share) {
+      const percent = new Intl.NumberFormat(document.documentElement.lang || undefined, {
+        style: "percent", numberingSystem: "latn",
+      }).format(share);
+      return interpolate(
+        gettext("Warning: %(left)s left. %(percent)s of your time remains."),
+        { left: spoken(left), percent: percent }, true);
     }
 
     function warnings(left) {
       if (warn.length < 2) return;
       if (left <= warn[1] && warned < 2) {
         showLevel(2);
-        announce("Warning: " + spoken(left) + " left. 5% of your time remains.");
+        announce(warning(left, 0.05));
       } else if (left <= warn[0] && warned < 1) {
         showLevel(1);
-        announce("Warning: " + spoken(left) + " left. 20% of your time remains.");
+        announce(warning(left, 0.2));
       }
     }
 
@@ -165,7 +180,7 @@
       // The banner submits too: reloading alone would find the attempt still running (the server
       // closes it lazily only after the answer grace) and reload again every second.
       try { await api(box.dataset.submitUrl, "POST", {}); } catch (error) { /* the server closes it anyway */ }
-      window.location.replace(isExam ? box.dataset.endedUrl : window.location.pathname);
+      reload(isExam ? box.dataset.endedUrl : undefined);
     }
 
     function tick() {
@@ -181,7 +196,7 @@
         if (attempt.status !== "started" && attempt.status !== "ready_to_submit") {
           ended = true;
           const timedOut = attempt.status === "timed_out";
-          window.location.replace(isExam && timedOut ? box.dataset.endedUrl : window.location.pathname);
+          reload(isExam && timedOut ? box.dataset.endedUrl : undefined);
           return;
         }
         remaining = attempt.time_remaining_seconds;
@@ -193,7 +208,7 @@
       toggle.addEventListener("click", function () {
         const hidden = toggle.getAttribute("aria-pressed") !== "true";
         toggle.setAttribute("aria-pressed", String(hidden));
-        toggle.textContent = hidden ? "Show timer" : "Hide timer";
+        toggle.textContent = hidden ? gettext("Show timer") : gettext("Hide timer");
         digits.hidden = hidden;
       });
     }
@@ -211,7 +226,7 @@
         clearInterval(check);
         ended = true;
         try { await api(box.dataset.errorUrl, "POST", { reason: "the proctoring software stopped answering" }); } catch (error) { /* shown after reload */ }
-        window.location.replace(window.location.pathname);
+        reload();
       }, 1000);
     }
 

@@ -10,6 +10,8 @@
   const monitoring = root.dataset.monitoring === "true";
   let alive = null;
   let heartbeat = null;
+  // While a monitored exam runs, closing this window ends the exam: the browser asks first.
+  let guarding = false;
 
   async function signal(event, reason) {
     const body = new URLSearchParams({ event: event });
@@ -18,7 +20,7 @@
       method: "POST", credentials: "same-origin",
       headers: { "X-CSRFToken": token }, body: body,
     });
-    if (!response.ok) throw new Error("The proctoring service did not answer (" + response.status + ").");
+    if (!response.ok) throw new Error(interpolate(gettext("The proctoring service did not answer (%s)."), [response.status]));
     return response.json();
   }
 
@@ -32,6 +34,7 @@
   }
 
   function startLiveness() {
+    guarding = monitoring;
     if (!channel || alive) return;
     const beat = function () { channel.postMessage({ alive: true, at: Date.now() }); };
     beat();
@@ -40,8 +43,27 @@
   }
 
   function stopLiveness() {
+    guarding = false;
     clearInterval(alive); clearInterval(heartbeat); alive = null;
   }
+
+  /* Closing the window (not its buttons) during the exam: the browser warns that leaving ends
+   * the exam, and only if the learner goes on does the software report that it was closed. */
+  window.addEventListener("beforeunload", function (event) {
+    if (!guarding) return;
+    event.preventDefault();
+    event.returnValue = "";
+  });
+  window.addEventListener("pagehide", function () {
+    if (!guarding) return;
+    guarding = false;
+    if (channel) channel.postMessage({ stopped: true });
+    const body = new FormData();
+    body.set("event", "error");
+    body.set("reason", "closed");
+    body.set("csrfmiddlewaretoken", token);
+    navigator.sendBeacon(root.dataset.signalUrl, body);
+  });
 
   const steps = Array.from(root.querySelectorAll("[data-step]"));
   steps.forEach(function (step, index) {
@@ -49,10 +71,10 @@
       const button = event.currentTarget;
       button.disabled = true;
       if (button.hasAttribute("data-last")) {
-        status.textContent = "Sending your checks…";
+        status.textContent = gettext("Sending your checks…");
         try {
           await signal("ready");
-          status.textContent = "Checks passed. Return to the exam window to start.";
+          status.textContent = gettext("Checks passed. Return to the exam window to start.");
           root.querySelector(".steps").hidden = true;
           show("monitoring");
           startLiveness();
@@ -60,7 +82,7 @@
         } catch (error) { status.textContent = error.message; button.disabled = false; }
         return;
       }
-      status.textContent = "Step " + (index + 1) + " done.";
+      status.textContent = interpolate(gettext("Step %s done."), [index + 1]);
       steps[index + 1].hidden = false;
       steps[index + 1].querySelector("button").focus();
     });
@@ -71,7 +93,7 @@
       stopLiveness();
       if (channel) channel.postMessage({ stopped: true });  // the exam page stops at once
       try { await signal("error", button.dataset.error); } catch (error) { /* the exam page notices too */ }
-      status.textContent = button.dataset.error === "crash" ? "The software crashed." : "The software was closed.";
+      status.textContent = button.dataset.error === "crash" ? gettext("The software crashed.") : gettext("The software was closed.");
       show("finished");
     });
   });
@@ -80,7 +102,8 @@
     event.currentTarget.disabled = true;
     try {
       await signal("session_submitted");
-      status.textContent = "Recording uploaded for review.";
+      status.textContent = monitoring ? gettext("Recording uploaded for review.")
+        : gettext("Practice session closed. Nothing was recorded or sent for review.");
       show("finished");
     } catch (error) { status.textContent = error.message; event.currentTarget.disabled = false; }
   });

@@ -15,7 +15,7 @@
       headers: { "X-CSRFToken": token, Accept: "application/json" },
     });
     const data = await response.json().catch(function () { return null; });
-    if (!response.ok) throw new Error((data && data.message) || ("The server answered " + response.status + "."));
+    if (!response.ok) throw new Error((data && data.message) || interpolate(gettext("The server answered %s."), [response.status]));
     return data;
   }
 
@@ -27,17 +27,20 @@
     const pending = jobs.filter(function (j) { return j.status === "queued" || j.status === "running"; });
     if (!pending.length) {
       const row = document.createElement("tr");
-      const td = cell("No reports are being built."); td.colSpan = 3; row.append(td); body.append(row);
+      const td = cell(gettext("No reports are being built.")); td.colSpan = 3; row.append(td); body.append(row);
       return false;
     }
     pending.forEach(function (job) {
       const row = document.createElement("tr");
       row.dataset.job = job.id;
       const progress = document.createElement("progress");
-      progress.max = 100; progress.value = job.percent; progress.setAttribute("aria-label", "Progress");
+      progress.max = 100; progress.value = job.percent; progress.setAttribute("aria-label", gettext("Progress"));
       const td = document.createElement("td");
       td.append(progress, " " + job.rows_done + (job.rows_total === null ? "" : " / " + job.rows_total));
-      row.append(cell(new Date(job.created_at).toLocaleString()), cell(job.status_label), td);
+      const when = new Intl.DateTimeFormat(document.documentElement.lang || undefined, {
+        dateStyle: "medium", timeStyle: "medium",
+      }).format(new Date(job.created_at));
+      row.append(cell(when), cell(job.status_label), td);
       body.append(row);
     });
     return true;
@@ -62,7 +65,7 @@
     button.disabled = true;
     try {
       await call(root.dataset.requestUrl, "POST");
-      message.textContent = "The report is being generated. You can leave this page; it keeps running.";
+      message.textContent = gettext("The report is being generated. You can leave this page; it keeps running.");
       refresh();
     } catch (error) { message.textContent = error.message; }
     button.disabled = false;

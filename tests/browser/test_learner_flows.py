@@ -332,7 +332,7 @@ def test_banner_at_zero_ends_the_exam_and_goes_away(course, learner, browser_as)
     expect(page.get_by_role("region", name="Exam in progress")).to_be_visible()
 
     expect(page.get_by_role("region", name="Exam in progress")).to_have_count(0, timeout=8000)
-    expect(page.get_by_role("cell", name="Timed out")).to_be_visible()
+    expect(page.get_by_role("cell", name="Time expired; answers submitted")).to_be_visible()
     assert len(loads) == 2  # the visit, then one reload at 00:00
     attempt.refresh_from_db()
     assert attempt.status == S.TIMED_OUT

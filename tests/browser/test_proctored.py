@@ -23,7 +23,7 @@ from pytest_django.live_server_helper import LiveServer
 
 from exams.models import Answer, Attempt, AttemptTransition, Course, Exam
 from exams.state_machine import AttemptStatus as S
-from exams.templatetags.exam_format import duration
+from exams.templatetags.exam_format import spoken_duration
 from tests.browser.helpers import (
     answer_all_correctly,
     assert_accessible,
@@ -246,7 +246,7 @@ def test_software_crash_stops_the_exam_and_staff_let_the_learner_resume(
 
     page.reload()
     expect(page.get_by_role("heading", name="You are ready to start")).to_be_visible()
-    left = duration(paused)
+    left = spoken_duration(paused)
     expect(page.get_by_text(f"with the time that remained ({left})")).to_be_visible()
     reopened = open_software(page, "Open the proctoring software again")
     # Reopened after the checks: straight to monitoring.

@@ -145,6 +145,9 @@ TABLE_ROWS: dict[str, dict[str, tuple[Any, ...]]] = {
     # The API's description.
     "api-schema": {"GET": EVERYONE},
     "api-docs": {"GET": EVERYONE},
+    # The pages' translations and the language switcher (the choice is a cookie: no data).
+    "javascript-catalog": {"GET": EVERYONE},
+    "set_language": {"POST": (302,) * 8},
     # The learner's pages.
     "exams:home": {"GET": SIGNED_IN},
     "exams:course": {"GET": PAGE_LEARNERS},
@@ -354,6 +357,11 @@ REQUESTS: dict[tuple[str, str], Request] = {
     ),
     ("api-schema", "GET"): lambda w: (reverse("api-schema"), {}),
     ("api-docs", "GET"): lambda w: (reverse("api-docs"), {}),
+    ("javascript-catalog", "GET"): lambda w: (reverse("javascript-catalog"), {}),
+    ("set_language", "POST"): lambda w: (
+        reverse("set_language"),
+        {"data": {"language": "fr", "next": "/"}},
+    ),
     ("exams:home", "GET"): lambda w: (reverse("exams:home"), {}),
     ("exams:course", "GET"): lambda w: (reverse("exams:course", args=[w.course.course_id]), {}),
     ("exams:exam", "GET"): lambda w: (
