@@ -133,24 +133,35 @@ def test_reopened_exam_resumes_with_less_time_and_the_saved_answers(course, lear
             "Very little time left",
             "Warning: 3 minutes left. 5% of your time remains.",
         ),
+        # A 15-minute exam warns at 45 s: less than a minute left is spoken in seconds.
+        (
+            (900, 48),
+            "timer-critical",
+            "Very little time left",
+            "Warning: 45 seconds left. 5% of your time remains.",
+        ),
     ],
-    ids=["20-percent", "5-percent"],
+    ids=["20-percent", "5-percent", "5-percent-in-seconds"],
 )
 def test_time_warnings_reach_the_live_region(
     course, learner, browser_as, seconds_left, css_class, flag, announcement
 ):
+    allowed, seconds_left = (
+        seconds_left if isinstance(seconds_left, tuple) else (3600, seconds_left)
+    )
     exam = exam_with_questions(course)
     AttemptFactory(
         exam=exam,
         learner=learner,
         started=True,
-        allowed_seconds=3600,
+        allowed_seconds=allowed,
         deadline_at=timezone.now() + timedelta(seconds=seconds_left),
     )
     page = browser_as(learner, exam_path(exam))
     box = page.locator("[data-timer]")
     announcer = page.locator("[data-timer-announcer]")
-    expect(box).to_have_attribute("data-warn", "720,180")
+    first, second = (allowed // 5, allowed // 20)
+    expect(box).to_have_attribute("data-warn", f"{first},{second}")
     expect(announcer).to_have_text("")
     expect(box).not_to_have_class(has_class(css_class))
 

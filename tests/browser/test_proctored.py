@@ -280,6 +280,72 @@ def test_closing_the_software_early_stops_the_exam(course, learner, browser_as):
     assert Answer.objects.filter(attempt=attempt, response="42").count() == 1
 
 
+def test_closing_the_software_window_warns_first_and_then_ends_the_exam(
+    course, learner, browser_as
+):
+    exam = proctored_exam(course)
+    page = browser_as(learner, exam_path(exam))
+    software = set_up_and_start(page)
+    expect(
+        software.get_by_text("Do not close this window: closing it ends your exam.")
+    ).to_be_visible()
+    numeric = question(page, "six times seven")
+    numeric.get_by_label("Your answer (a number)").fill("42")
+    expect_saved(numeric)
+    asked: list[str] = []
+
+    # The learner closes the window, is warned, and stays.
+    software.once("dialog", lambda dialog: (asked.append(dialog.type), dialog.dismiss()))
+    software.close(run_before_unload=True)
+    expect(software.get_by_role("heading", name="Session running")).to_be_visible()
+    assert asked == ["beforeunload"]
+    assert Attempt.objects.get(exam=exam).status == S.STARTED
+
+    # Warned again, the learner goes on: the window closes and the exam ends.
+    software.once("dialog", lambda dialog: (asked.append(dialog.type), dialog.accept()))
+    software.close(run_before_unload=True)
+    expect(page.get_by_role("alert").filter(has_text=STOPPED)).to_be_visible(
+        timeout=NOTICE_TIMEOUT_MS
+    )
+    assert asked == ["beforeunload", "beforeunload"]
+    attempt = Attempt.objects.get(exam=exam)
+    assert attempt.status == S.ERROR
+    assert attempt.paused_remaining_seconds is not None
+    assert Answer.objects.filter(attempt=attempt, response="42").count() == 1
+
+
+def test_practice_session_is_never_said_to_be_uploaded_for_review(
+    course, learner, browser_as, live_server
+):
+    course.proctoring_provider = "simulated"
+    course.save(update_fields=["proctoring_provider"])
+    practice = exam_with_questions(course, name="Practice", exam_type="practice")
+    attempt = _attempt(
+        practice, learner, S.COMPLETED, started_at=timezone.now(), completed_at=timezone.now()
+    )
+    page = browser_as(learner, exam_path(practice))
+    expect(page.get_by_text("quit the practice session")).to_be_visible()
+    expect(page.get_by_text("uploaded for review")).to_have_count(0)
+
+    software = page.context.new_page()
+    software.goto(software_path(attempt))
+    expect(software.get_by_text("Practice sessions are not recorded or reviewed.")).to_be_visible()
+    software.get_by_role("button", name="Quit the practice session").click()
+    expect(software.get_by_role("status")).to_have_text(
+        "Practice session closed. Nothing was recorded or sent for review."
+    )
+    attempt.refresh_from_db()
+    assert attempt.status == S.SUBMITTED
+
+    # Nor does it wait for the review team.
+    reviewer = Client()
+    reviewer.force_login(UserFactory(is_staff=True, is_superuser=True))
+    with server_idle(live_server):
+        desk = reviewer.get(REVIEWER_PATH).content.decode()
+    assert attempt.attempt_code not in desk
+    assert "No session is waiting for a review." in desk
+
+
 # Accessibility: every screen of the simulated provider, and the learner's proctoring pages.
 
 

@@ -131,3 +131,73 @@ def test_due_date_passed_without_attempt_shows_closed(client, course, learner):
     _, html = page(client, learner, exam_path(exam))
 
     assert "The due date for this exam has passed" in html
+
+
+def test_home_links_a_learner_to_each_course(client, course, learner):
+    from tests.factories import CourseFactory, EnrollmentFactory
+
+    second = CourseFactory(course_id="course-v1:Test+Second+2026", name="Second course")
+    EnrollmentFactory(user=learner, course=second)
+
+    _, html = page(client, learner, "/")
+
+    assert f'<a href="/courses/{course.course_id}/">{course.name}</a>' in html
+    assert f'<a href="/courses/{second.course_id}/">Second course</a>' in html
+    assert "/admin/" not in html
+
+
+def test_home_links_support_staff_to_every_dashboard_and_the_admin(client, course, support):
+    _, html = page(client, support, "/")
+
+    assert f'href="/courses/{course.course_id}/instructor/"' in html
+    assert f"{course.name}: Special Exam dashboard" in html
+    assert 'href="/admin/"' in html
+
+
+@pytest.mark.parametrize(
+    ("status", "words"),
+    [
+        (S.CREATED, "Not started"),
+        (S.DOWNLOAD_SOFTWARE_CLICKED, "Setting up the proctoring software"),
+        (S.ERROR, "Stopped by a proctoring problem: contact support"),
+        (S.SECOND_REVIEW_REQUIRED, "Pending"),
+    ],
+)
+def test_learners_read_sentences_not_internal_status_words(client, course, learner, status, words):
+    exam = ExamFactory(course=course, name="Final", proctored=True)
+    AttemptFactory(exam=exam, learner=learner, status=status)
+
+    _, html = page(client, learner, f"/courses/{course.course_id}/")
+    _, progress = page(client, learner, f"/courses/{course.course_id}/progress/")
+
+    cell = html.split("Final</a></td>", 1)[1].split("</tr>", 1)[0]
+    assert words in cell
+    for internal in ("Created", "Error", "Second review required", "download_software"):
+        assert internal not in cell
+        assert internal not in progress.split("<tbody>", 1)[1]
+
+
+def test_progress_says_pending_for_credit_while_the_review_is_pending(client, course, learner):
+    exam = ExamFactory(course=course, proctored=True, name="Final")
+    AttemptFactory(
+        exam=exam,
+        learner=learner,
+        status=S.SUBMITTED,
+        points_earned=8,
+        points_possible=10,
+        graded_at=timezone.now(),
+    )
+
+    _, html = page(client, learner, f"/courses/{course.course_id}/progress/")
+
+    row = html.split("<tbody>", 1)[1]
+    assert row.count("Pending") == 2  # the proctoring result and the credit requirement
+    assert "Not met" not in row
+
+
+@pytest.mark.parametrize("path", ["/", "/courses/{course}/", "/courses/{course}/progress/"])
+def test_learner_pages_are_never_cached(client, course, learner, path):
+    response, _ = page(client, learner, path.format(course=course.course_id))
+
+    assert "no-store" in response["Cache-Control"]
+    assert "private" in response["Cache-Control"]
