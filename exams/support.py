@@ -1,8 +1,9 @@
 """The `support` role: Django staff who work in the admin with exactly the permissions they need.
 
-Support staff read courses, exams, enrollments, attempts, their history and the audit log; they
-manage allowances; they act on attempts only through admin actions that call the services (the
-`change` permission on attempts exists for those actions, the change page itself is read-only).
+Support staff read courses, exams, enrollments, attempts, their history and the audit log (and
+what other apps register, such as proctoring's reviews and deliveries); they manage allowances;
+they act on attempts only through admin actions that call the services (the `change`
+permission on attempts exists for those actions, the change page itself is read-only).
 They never delete attempts through the admin's generic delete: clearing goes through
 `exams.services.attempt_clear`.
 
@@ -13,6 +14,9 @@ post-migrate signal: the project has no model signals.
 from django.contrib.auth.models import Group, Permission
 from django.core.exceptions import ImproperlyConfigured
 from django.db import transaction
+from django.db.models import Q
+
+from exams import hooks
 
 SUPPORT_GROUP_NAME = "support"
 
@@ -32,10 +36,19 @@ SUPPORT_PERMISSIONS: dict[str, tuple[str, ...]] = {
 }
 
 
+def support_permissions() -> dict[str, dict[str, tuple[str, ...]]]:
+    """Every permission of the support group: app label -> model -> actions. This app's, and
+    what apps above it registered (exams.hooks.register_support_permissions)."""
+    return {"exams": SUPPORT_PERMISSIONS, **hooks.support_permissions()}
+
+
 def support_permission_codenames() -> set[str]:
-    """The codenames (without app label) of every permission the support group holds."""
+    """The permissions the support group holds, as "app_label.codename"."""
     return {
-        f"{action}_{model}" for model, actions in SUPPORT_PERMISSIONS.items() for action in actions
+        f"{app_label}.{action}_{model}"
+        for app_label, models in support_permissions().items()
+        for model, actions in models.items()
+        for action in actions
     }
 
 
@@ -47,10 +60,12 @@ def ensure_support_group() -> Group:
     Needs the exams app's permissions to exist (run `migrate` first).
     """
     wanted = support_permission_codenames()
-    permissions = list(
-        Permission.objects.filter(content_type__app_label="exams", codename__in=wanted)
-    )
-    missing = wanted - {p.codename for p in permissions}
+    matches = Q(pk__in=[])
+    for name in wanted:
+        app_label, codename = name.split(".")
+        matches |= Q(content_type__app_label=app_label, codename=codename)
+    permissions = list(Permission.objects.filter(matches).select_related("content_type"))
+    missing = wanted - {f"{p.content_type.app_label}.{p.codename}" for p in permissions}
     if missing:
         raise ImproperlyConfigured(
             "Permissions missing, run `manage.py migrate` first: " + ", ".join(sorted(missing))

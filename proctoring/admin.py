@@ -4,6 +4,7 @@ support's hand decisions recorded as reviews."""
 from django.contrib import admin
 from django.db.models import Model, QuerySet
 from django.http import HttpRequest
+from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
 from exams.admin.attempts import AttemptAdmin
@@ -36,17 +37,36 @@ class ReviewInline(ReadOnlyMixin, admin.TabularInline):
         "provider",
         "verdict",
         "result",
-        "flags",
+        "flags_list",
         "comments",
+        "review_link",
         "is_applied",
         "not_applied_reason",
         "decided_by",
-        "email_due",
         "emailed_at",
     )
     readonly_fields = fields
     extra = 0
     verbose_name_plural = _("Reviews (newest first)")
+
+    @admin.display(description=_("Flags"))
+    def flags_list(self, review: Review) -> str:
+        return "; ".join(str(flag) for flag in review.flags) or "—"
+
+    @admin.display(description=_("Provider's review"))
+    def review_link(self, review: Review) -> str:
+        return review_link(review)
+
+
+def review_link(review: Review) -> str:
+    """A link to the provider's page for the review (opens the vendor's site), or a dash."""
+    if not review.review_url.startswith(("https://", "http://")):
+        return "—"
+    return format_html(
+        '<a href="{}" target="_blank" rel="noopener noreferrer">{}</a>',
+        review.review_url,
+        _("Open the provider's review"),
+    )
 
 
 class ProctoredAttemptAdmin(AttemptAdmin):
@@ -95,6 +115,11 @@ class ReviewAdmin(ReadOnlyMixin, admin.ModelAdmin):
     list_filter = ("provider", "result", "is_applied")
     search_fields = ("attempt_code",)
     date_hierarchy = "received_at"
+    readonly_fields = ("provider_review",)
+
+    @admin.display(description=_("Provider's review"))
+    def provider_review(self, review: Review) -> str:
+        return review_link(review)
 
 
 @admin.register(CallbackDelivery)

@@ -15,3 +15,13 @@ class ProctoringConfig(AppConfig):
             receivers.on_attempt_status_changed, dispatch_uid="proctoring-attempt-status"
         )
         hooks.register_proctoring_ui(learner_ui_for)
+        # Support staff read reviews (on the attempt's page too), deliveries and sessions.
+        hooks.register_support_permissions(
+            "proctoring",
+            {
+                "review": ("view",),
+                "callbackdelivery": ("view",),
+                "providersession": ("view",),
+                "providerexam": ("view",),
+            },
+        )

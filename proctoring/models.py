@@ -123,6 +123,11 @@ class Review(models.Model):
     result = models.CharField(max_length=32, help_text=_("The attempt status the verdict maps to."))
     flags = models.JSONField(default=list, blank=True)
     comments = models.TextField(blank=True)
+    review_url = models.URLField(
+        max_length=1000,
+        blank=True,
+        help_text=_("The provider's page for this review (its recording and notes), if given."),
+    )
     reviewed_at = models.DateTimeField(help_text=_("When the provider says it reviewed."))
     received_at = models.DateTimeField()
     is_applied = models.BooleanField(default=False)

@@ -70,6 +70,9 @@ CONTENT_SECURITY_POLICY = {
     "form-action": ["'self'"],
     "frame-ancestors": ["'none'"],
 }
+# The Django admin's widgets (autocomplete, calendar, clock) set inline styles; its scripts
+# are its own files, so only styles are relaxed there.
+CONTENT_SECURITY_POLICY_PATH_EXTRAS = {"/admin/": {"style-src": ["'unsafe-inline'"]}}
 
 # Login rate limiting (django-axes): five failures for one username from one address lock that
 # pair out for fifteen minutes (HTTP 429); a success clears the count.

@@ -6,22 +6,37 @@ from django.conf import settings
 from django.http import HttpRequest, HttpResponse
 
 
+def _policy(extra: dict[str, list[str]] | None = None) -> str:
+    """settings.CONTENT_SECURITY_POLICY as a header, with `extra` sources added."""
+    directives = {k: list(v) for k, v in settings.CONTENT_SECURITY_POLICY.items()}
+    for directive, sources in (extra or {}).items():
+        directives.setdefault(directive.replace("_", "-"), []).extend(sources)
+    return "; ".join(f"{d} {' '.join(s)}" for d, s in directives.items())
+
+
 class ContentSecurityPolicyMiddleware:
     """Send settings.CONTENT_SECURITY_POLICY with every response that has none yet.
 
     The pages use no inline script or style, so the policy allows only this site's own files.
+    Under the paths of settings.CONTENT_SECURITY_POLICY_PATH_EXTRAS (the Django admin, whose
+    widgets set inline styles) the policy gets the extra sources named there; scripts stay
+    this site's own everywhere.
     """
 
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
         self.get_response = get_response
-        self.policy = "; ".join(
-            f"{directive} {' '.join(sources)}"
-            for directive, sources in settings.CONTENT_SECURITY_POLICY.items()
-        )
+        self.policy = _policy()
+        self.by_path = [
+            (prefix, _policy(extra))
+            for prefix, extra in getattr(
+                settings, "CONTENT_SECURITY_POLICY_PATH_EXTRAS", {}
+            ).items()
+        ]
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
         response = self.get_response(request)
-        response.headers.setdefault("Content-Security-Policy", self.policy)
+        policy = next((p for prefix, p in self.by_path if request.path.startswith(prefix)), None)
+        response.headers.setdefault("Content-Security-Policy", policy or self.policy)
         return response
 
 
@@ -30,10 +45,7 @@ def relaxed_policy_view(
 ) -> Callable[..., HttpResponse]:
     """Wrap a third-party view whose page needs more than the site policy allows (the API docs'
     Swagger UI applies inline styles): its responses get the policy plus `extra` sources."""
-    directives = {k: list(v) for k, v in settings.CONTENT_SECURITY_POLICY.items()}
-    for directive, sources in extra.items():
-        directives.setdefault(directive.replace("_", "-"), []).extend(sources)
-    policy = "; ".join(f"{d} {' '.join(s)}" for d, s in directives.items())
+    policy = _policy(extra)
 
     def wrapped(request: HttpRequest, *args: object, **kwargs: object) -> HttpResponse:
         response = view(request, *args, **kwargs)

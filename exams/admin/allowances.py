@@ -46,6 +46,15 @@ def add_domain_error(form: forms.BaseForm, error: DomainError) -> None:
     )
 
 
+def label_expiry_inputs(form: forms.BaseForm) -> None:
+    """The admin shows the expiry as two inputs (date, time) under one label: name each."""
+    field = form.fields.get("expires_at")
+    widgets = getattr(field.widget, "widgets", None) if field is not None else None
+    if widgets and len(widgets) == 2:
+        widgets[0].attrs["aria-label"] = _("Expires at: date")
+        widgets[1].attrs["aria-label"] = _("Expires at: time")
+
+
 def _value_field() -> forms.CharField:
     return forms.CharField(
         label=_("Value"),
@@ -73,6 +82,7 @@ class AllowanceAddForm(forms.ModelForm):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.result: Allowance | None = None
+        label_expiry_inputs(self)
         if "exam" in self.fields:
             exam_field = self.fields["exam"]
             assert isinstance(exam_field, forms.ModelChoiceField)
@@ -119,6 +129,7 @@ class AllowanceChangeForm(forms.ModelForm):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.result: Allowance | None = None
+        label_expiry_inputs(self)
         allowance = self.instance
         current = allowance.minutes or allowance.multiplier or allowance.text
         self.fields["value"].initial = "" if current is None else str(current)

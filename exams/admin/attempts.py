@@ -19,7 +19,7 @@ from django.utils.translation import gettext_lazy as _
 
 from exams.admin.common import acting_user
 from exams.exceptions import Conflict, DomainError, NotFound
-from exams.models import Answer, Attempt, AttemptTransition
+from exams.models import CHOICE_KINDS, Answer, Attempt, AttemptTransition
 from exams.selectors import attempt_get_locked
 from exams.services import attempt_clear, attempt_resume, attempt_review_result
 from exams.state_machine import AttemptStatus
@@ -54,16 +54,36 @@ class AttemptTransitionInline(admin.TabularInline):
 
 
 class AnswerInline(admin.TabularInline):
-    """The learner's saved answers. Shown, never edited."""
+    """The learner's saved answers, as the learner gave them: the question and the chosen
+    options' texts. Shown, never edited."""
 
     model = Answer
-    fields = ("question", "response", "points_awarded", "modified")
+    fields = ("question_prompt", "given", "points_awarded", "modified")
     readonly_fields = fields
     extra = 0
     can_delete = False
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[Answer]:
-        return super().get_queryset(request).select_related("question")
+        return (
+            super()
+            .get_queryset(request)
+            .select_related("question")
+            .prefetch_related("question__choices")
+            .order_by("question__position", "question_id")
+        )
+
+    @admin.display(description=_("Question"))
+    def question_prompt(self, answer: Answer) -> str:
+        return answer.question.prompt
+
+    @admin.display(description=_("Answer given"))
+    def given(self, answer: Answer) -> str:
+        """Choice questions: the chosen options' texts; others: what the learner typed."""
+        if answer.question.kind in CHOICE_KINDS:
+            chosen = set(answer.response) if isinstance(answer.response, list) else set()
+            texts = [c.text for c in answer.question.choices.all() if c.pk in chosen]
+            return "; ".join(texts) or "—"
+        return str(answer.response) if answer.response not in (None, "") else "—"
 
     def has_add_permission(self, request: HttpRequest, obj: Model | None = None) -> bool:
         return False

@@ -144,6 +144,9 @@ class Answer(TimeStampedModel):
             models.UniqueConstraint(fields=["attempt", "question"], name="one_answer_per_question")
         ]
 
+    def __str__(self) -> str:
+        return f"{self.question.position}. {self.question!s}"
+
 
 class TransitionKind(models.TextChoices):
     STATUS = "status", _("Status change")

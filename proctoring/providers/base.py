@@ -84,6 +84,8 @@ class CallbackEvent:
     verdict: str = ""
     flags: tuple[str, ...] = ()
     comments: str = ""
+    # The provider's page for the review (recording, notes): an http(s) address, or empty.
+    review_url: str = ""
     reason: str = ""
     extra: Mapping[str, Any] = field(default_factory=dict)
 
@@ -160,6 +162,11 @@ class ProctoringProvider(ABC):
         flags = review.get("flags") or []
         if not isinstance(flags, list):
             raise CallbackRejected("malformed_body", "review.flags must be a list.")
+        review_url = review.get("url") or ""
+        if not isinstance(review_url, str) or len(review_url) > 1000:
+            raise CallbackRejected("malformed_body", "review.url must be a link.")
+        if review_url and not review_url.startswith(("https://", "http://")):
+            raise CallbackRejected("malformed_body", "review.url must be an http(s) address.")
         return CallbackEvent(
             delivery_id=delivery_id,
             event=event,
@@ -168,6 +175,7 @@ class ProctoringProvider(ABC):
             verdict=verdict,
             flags=tuple(str(f)[:200] for f in flags[:50]),
             comments=str(review.get("comments", ""))[:5000],
+            review_url=review_url,
             reason=str(data.get("reason", ""))[:300],
         )
 

@@ -46,6 +46,7 @@ def review_record(
         result=provider.map_verdict(event.verdict),
         flags=list(event.flags),
         comments=event.comments,
+        review_url=event.review_url,
         reviewed_at=event.occurred_at,
         received_at=now,
         not_applied_reason=not_applied_reason,

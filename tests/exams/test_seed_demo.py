@@ -176,10 +176,24 @@ def test_output_names_the_course_the_exams_the_users_and_the_urls():
     assert "http://127.0.0.1:8000/admin/" in out
 
 
+def test_seed_demo_prints_the_site_address_it_is_given():
+    out = StringIO()
+
+    call_command("seed_demo", "--site-url", "http://127.0.0.1:8123/", stdout=out)
+
+    printed = out.getvalue()
+    assert "Site:  http://127.0.0.1:8123/\n" in printed
+    assert "Admin: http://127.0.0.1:8123/admin/ (sign in as support)" in printed
+    assert ":8000" not in printed
+
+
 def test_setup_roles_reports_the_support_group():
     out = StringIO()
 
     call_command("setup_roles", stdout=out)
 
-    assert out.getvalue().splitlines()[0] == "Group 'support': 15 permissions"
-    assert Group.objects.get(name="support").permissions.count() == 15
+    lines = out.getvalue().splitlines()
+    assert lines[0] == "Group 'support': 19 permissions"
+    assert "  exams.change_attempt" in lines
+    assert "  proctoring.view_review" in lines
+    assert Group.objects.get(name="support").permissions.count() == 19

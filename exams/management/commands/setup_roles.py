@@ -17,7 +17,8 @@ class Command(BaseCommand):
 
     def handle(self, *args: Any, **options: Any) -> None:
         group = ensure_support_group()
-        codenames = sorted(group.permissions.values_list("codename", flat=True))
-        self.stdout.write(f"Group '{group.name}': {len(codenames)} permissions")
-        for codename in codenames:
-            self.stdout.write(f"  exams.{codename}")
+        held = group.permissions.values_list("content_type__app_label", "codename")
+        names = sorted(f"{app_label}.{codename}" for app_label, codename in held)
+        self.stdout.write(f"Group '{group.name}': {len(names)} permissions")
+        for name in names:
+            self.stdout.write(f"  {name}")
