@@ -5,6 +5,7 @@ from datetime import UTC, datetime
 import pytest
 
 from exams.models import EnrollmentMode
+from tests.chromium import browser, playwright_instance  # noqa: F401 (shared fixtures)
 from tests.factories import CourseFactory, CourseRoleFactory, EnrollmentFactory, UserFactory
 
 

@@ -10,7 +10,6 @@ import os
 import re
 import threading
 from collections.abc import Callable, Iterable, Iterator
-from pathlib import Path
 
 import pytest
 from django.conf import settings
@@ -20,17 +19,9 @@ from playwright.sync_api import (
     Browser,
     BrowserContext,
     Page,
-    Playwright,
     expect,
-    sync_playwright,
 )
 from pytest_django.live_server_helper import LiveServer
-
-from tests.chromium import CHROMIUM, CHROMIUM_ARGS
-
-# Playwright's sync API keeps an event loop running in the test thread; without this Django
-# would refuse the test's ORM calls as "async unsafe".
-os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
 
 VIEWPORT = {"width": 1100, "height": 800}
 # Every wait is bounded: actions and assertions give up after this many milliseconds.
@@ -93,23 +84,6 @@ def live_server(request: pytest.FixtureRequest) -> Iterator[LiveServer]:
     server.stop()
 
 
-@pytest.fixture(scope="session")
-def playwright_instance() -> Iterator[Playwright]:
-    if not Path(CHROMIUM).exists():
-        pytest.fail(f"Chromium not found at {CHROMIUM} (apt-get install chromium)", pytrace=False)
-    with sync_playwright() as playwright:
-        yield playwright
-
-
-@pytest.fixture(scope="session")
-def browser(playwright_instance: Playwright) -> Iterator[Browser]:
-    browser = playwright_instance.chromium.launch(
-        executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS, timeout=30_000
-    )
-    yield browser
-    browser.close()
-
-
 @pytest.fixture
 def context(browser: Browser, live_server) -> Iterator[BrowserContext]:
     """A fresh context (cookies, storage) per test; fails the test on any uncaught page error
@@ -134,15 +108,19 @@ def context(browser: Browser, live_server) -> Iterator[BrowserContext]:
 @pytest.fixture
 def browser_as(context: BrowserContext, live_server) -> Callable[..., Page]:
     """`browser_as(user)` returns a new page signed in as `user` (session cookie of a
-    `force_login`); pass `path=` to open a page at once."""
+    `force_login`); pass `path=` to open a page at once, `language=` to choose the site's
+    language as the language switcher does (its cookie)."""
 
-    def open_page(user, path: str | None = None) -> Page:
+    def open_page(user, path: str | None = None, *, language: str | None = None) -> Page:
         client = Client()
         client.force_login(user)
         session = client.cookies[settings.SESSION_COOKIE_NAME].value
-        context.add_cookies(
-            [{"name": settings.SESSION_COOKIE_NAME, "value": session, "url": live_server.url}]
-        )
+        cookies = [{"name": settings.SESSION_COOKIE_NAME, "value": session, "url": live_server.url}]
+        if language is not None:
+            cookies.append(
+                {"name": settings.LANGUAGE_COOKIE_NAME, "value": language, "url": live_server.url}
+            )
+        context.add_cookies(cookies)
         page = context.new_page()
         if path is not None:
             page.goto(path)

@@ -18,9 +18,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
-from playwright.sync_api import expect, sync_playwright
+from playwright.sync_api import Browser, expect
 
-from tests.chromium import CHROMIUM, CHROMIUM_ARGS
 from tests.smoke.processes import REPO, child_env, free_port, tail
 
 pytestmark = pytest.mark.smoke
@@ -114,7 +113,9 @@ def _assert_all_stopped(app: RunningApp, *, timeout: float = 30) -> None:
     assert not _answers(f"{app.url}/accounts/login/"), "the web server still answers"
 
 
-def test_the_demo_learner_takes_the_timed_exam_by_clicking(tmp_path: Path) -> None:
+def test_the_demo_learner_takes_the_timed_exam_by_clicking(
+    tmp_path: Path, browser: Browser
+) -> None:
     with make_run(tmp_path) as app:
         printed = app.log.read_text(errors="replace")
         port = app.url.rsplit(":", 1)[1]
@@ -123,11 +124,9 @@ def test_the_demo_learner_takes_the_timed_exam_by_clicking(tmp_path: Path) -> No
         assert "learner" in printed and "password: demo-password" in printed
 
         problems: list[str] = []
-        with sync_playwright() as playwright:
-            browser = playwright.chromium.launch(
-                executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS
-            )
-            page = browser.new_context(base_url=app.url, locale="en-US").new_page()
+        context = browser.new_context(base_url=app.url, locale="en-US")
+        try:
+            page = context.new_page()
             page.set_default_timeout(15_000)
 
             def on_response(response) -> None:
@@ -149,7 +148,9 @@ def test_the_demo_learner_takes_the_timed_exam_by_clicking(tmp_path: Path) -> No
             page.get_by_label("Username").fill("learner")
             page.get_by_label("Password").fill("demo-password")
             page.get_by_role("button", name="Sign in").click()
+            expect(page).not_to_have_url(re.compile(r"/accounts/login/"))
             page.get_by_role("link", name="Demo Course: Special Exams").click()
+            expect(page.get_by_role("table", name="Exams in this course")).to_be_visible()
             page.get_by_role("link", name="Midterm (timed)").click()
             page.get_by_role("button", name="Start the timed exam").click()
             expect(page.locator("[data-timer] [data-timer-digits]")).to_have_text(
@@ -164,7 +165,8 @@ def test_the_demo_learner_takes_the_timed_exam_by_clicking(tmp_path: Path) -> No
             # Styled: the site's stylesheet was applied.
             header = page.locator(".site-header")
             assert header.evaluate("e => getComputedStyle(e).display") == "flex"
-            browser.close()
+        finally:
+            context.close()
         assert problems == [], problems
 
         os.killpg(app.process.pid, signal.SIGTERM)
