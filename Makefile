@@ -7,7 +7,7 @@ PY := $(VENV)/bin/python
 VENV_STAMP := $(VENV)/.requirements-installed
 
 .DEFAULT_GOAL := help
-.PHONY: help venv node-deps run test check worker migrate seed clean bench
+.PHONY: help venv node-deps locale messages run test check worker migrate seed clean bench
 .PHONY: check-lint check-format check-types check-imports check-migrations
 
 help: ## List the targets
@@ -30,7 +30,13 @@ $(NODE_STAMP): package.json package-lock.json
 	npm ci --no-audit --no-fund
 	@touch $@
 
-run: venv ## Migrate, seed demo users, serve 127.0.0.1:$PORT (8000) plus a Celery worker
+locale: venv ## Compile the translations (locale/*/LC_MESSAGES/*.po) for Django to read
+	@scripts/locale.sh
+
+messages: venv ## Gather marked strings into the translation catalogs (then translate, make locale)
+	@scripts/messages.sh
+
+run: venv locale ## Migrate, seed demo users, serve 127.0.0.1:$PORT (8000) plus a Celery worker
 	@scripts/run.sh
 
 test: ## Install what tests need, start throwaway PostgreSQL + Redis, run check and all tests
@@ -53,7 +59,7 @@ check-imports: venv
 check-migrations: venv
 	$(PY) manage.py makemigrations --check --dry-run
 
-worker: venv ## Run a Celery worker with embedded beat (solo pool) in the foreground
+worker: venv locale ## Run a Celery worker with embedded beat (solo pool) in the foreground
 	mkdir -p "$${VAR_DIR:-var}"
 	$(PY) -m celery -A settings worker --beat --pool=solo --loglevel=info \
 		--schedule="$${VAR_DIR:-var}/celerybeat-schedule"

@@ -8,6 +8,9 @@ from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+
 from exams.exceptions import InvalidInput
 
 MAX_TEXT_LENGTH = 2000
@@ -36,38 +39,45 @@ def _clean_choices(key: QuestionKey, raw: Any) -> list[int]:
     if not isinstance(raw, list) or not all(
         isinstance(v, int) and not isinstance(v, bool) for v in raw
     ):
-        raise InvalidInput("Choose one or more of the options.", field="response")
+        raise InvalidInput(_("Choose one or more of the options."), field="response")
     chosen = sorted(set(raw))
     if not set(chosen) <= key.all_choice_ids:
-        raise InvalidInput("That option does not belong to this question.", field="response")
+        raise InvalidInput(_("That option does not belong to this question."), field="response")
     if key.kind == "single_choice" and len(chosen) > 1:
-        raise InvalidInput("Choose only one option.", field="response")
+        raise InvalidInput(_("Choose only one option."), field="response")
     return chosen
 
 
 def _clean_number(key: QuestionKey, raw: Any) -> str:
     if isinstance(raw, bool) or not isinstance(raw, (int, float, str)):
-        raise InvalidInput("Enter a number.", field="response")
+        raise InvalidInput(_("Enter a number."), field="response")
     text = str(raw).strip().replace(",", ".")
     if text == "":
         return ""
     try:
         number = Decimal(text)
     except InvalidOperation:
-        raise InvalidInput("Enter a number, such as 42 or 3.14.", field="response") from None
-    if not number.is_finite() or abs(number) >= Decimal(10) ** 14:
-        raise InvalidInput("Enter a finite number of reasonable size.", field="response")
+        raise InvalidInput(_("Enter a number, such as 42 or 3.14."), field="response") from None
+    # By its exponent: arithmetic on 1e999999999 itself overflows the decimal context.
+    if not number.is_finite() or (number != 0 and number.adjusted() >= 14):
+        raise InvalidInput(_("Enter a finite number of reasonable size."), field="response")
     return text
 
 
 def _clean_text(key: QuestionKey, raw: Any) -> str:
     if not isinstance(raw, str):
-        raise InvalidInput("Enter text.", field="response")
+        raise InvalidInput(_("Enter text."), field="response")
     if "\x00" in raw:  # PostgreSQL cannot store it (a 500), and nobody types it
-        raise InvalidInput("Answers cannot contain NUL characters.", field="response")
+        raise InvalidInput(_("Answers cannot contain NUL characters."), field="response")
     if len(raw) > MAX_TEXT_LENGTH:
         raise InvalidInput(
-            f"Answers are limited to {MAX_TEXT_LENGTH} characters.", field="response"
+            ngettext(
+                "Answers are limited to %(max)d character.",
+                "Answers are limited to %(max)d characters.",
+                MAX_TEXT_LENGTH,
+            )
+            % {"max": MAX_TEXT_LENGTH},
+            field="response",
         )
     return raw
 
@@ -84,7 +94,7 @@ def clean_response(key: QuestionKey, raw: Any) -> Any:
     """Return the response in its stored form, or raise InvalidInput saying what is wrong."""
     cleaner = _CLEANERS.get(key.kind)
     if cleaner is None:
-        raise InvalidInput("Unknown question kind.", field="kind")
+        raise InvalidInput(_("Unknown question kind."), field="kind")
     return cleaner(key, raw)
 
 
@@ -98,9 +108,9 @@ def score(key: QuestionKey, response: Any) -> Decimal:
             return Decimal(0)
         try:
             value = Decimal(str(response))
-        except InvalidOperation:
-            return Decimal(0)
-        correct = abs(value - key.numeric_answer) <= key.numeric_tolerance
+            correct = abs(value - key.numeric_answer) <= key.numeric_tolerance
+        except ArithmeticError:  # not a number, or one too large to compare (InvalidOperation,
+            return Decimal(0)  # Overflow): stored before the answer checks existed
     elif key.kind == "text":
         given = _normalise_text(str(response or ""))
         correct = bool(given) and given in {_normalise_text(a) for a in key.text_answers}

@@ -9,6 +9,7 @@ from django.contrib.auth.models import AnonymousUser
 from django.contrib.sessions.backends.base import SessionBase
 from django.core.exceptions import ValidationError
 from django.utils.crypto import constant_time_compare
+from django.utils.translation import gettext as _
 
 from exams import integrations
 from exams.exceptions import NotFound
@@ -35,7 +36,7 @@ def access_course_as_learner(user: "AnyUser", course_id: str) -> Course:
     """The course, if the user is actively enrolled in it."""
     course = Course.objects.filter(course_id=course_id).first()
     if course is None or not integrations.is_enrolled(user, course):
-        raise NotFound("No such course.")
+        raise NotFound(_("No such course."))
     return course
 
 
@@ -43,7 +44,7 @@ def access_course_as_staff(user: "AnyUser", course_id: str) -> Course:
     """The course, if the user is its course staff or support staff."""
     course = Course.objects.filter(course_id=course_id).first()
     if course is None or not can_manage_course(user, course):
-        raise NotFound("No such course.")
+        raise NotFound(_("No such course."))
     return course
 
 
@@ -56,7 +57,7 @@ def access_exam_as_learner(user: "AnyUser", exam_id: int) -> Exam:
         .first()
     )
     if exam is None or not integrations.is_enrolled(user, exam.course):
-        raise NotFound("No such exam.")
+        raise NotFound(_("No such exam."))
     return exam
 
 
@@ -67,7 +68,7 @@ def access_attempt_as_learner(user: "AnyUser", attempt_id: int) -> Attempt:
     if user.is_authenticated:
         attempt = attempt_of_learner(attempt_id=attempt_id, learner_id=user.pk)
     if attempt is None:
-        raise NotFound("No such attempt.")
+        raise NotFound(_("No such attempt."))
     attempt.learner = cast("User", user)  # the whole user, not the columns the query read
     return attempt
 
@@ -119,7 +120,7 @@ def access_attempt_as_staff(user: "AnyUser", attempt_id: int) -> Attempt:
         Attempt.objects.select_related("exam__course", "learner").filter(pk=attempt_id).first()
     )
     if attempt is None or not can_manage_course(user, attempt.exam.course):
-        raise NotFound("No such attempt.")
+        raise NotFound(_("No such attempt."))
     return attempt
 
 
@@ -127,7 +128,7 @@ def access_exam_as_staff(user: "AnyUser", exam_id: int) -> Exam:
     """Any exam (special or not, active or not) of a course the user manages."""
     exam = Exam.objects.select_related("course").filter(pk=exam_id).first()
     if exam is None or not can_manage_course(user, exam.course):
-        raise NotFound("No such exam.")
+        raise NotFound(_("No such exam."))
     return exam
 
 
@@ -139,5 +140,5 @@ def access_allowance_as_staff(user: "AnyUser", allowance_id: int) -> Allowance:
         .first()
     )
     if allowance is None or not can_manage_course(user, allowance.course):
-        raise NotFound("No such allowance.")
+        raise NotFound(_("No such allowance."))
     return allowance

@@ -4,8 +4,26 @@ All durations are whole seconds; all datetimes are timezone-aware.
 """
 
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from decimal import ROUND_HALF_UP, Decimal
+
+from django.utils.translation import gettext as _
+
+# The moments accepted from anyone (due dates, expiries, a provider's times), in UTC: years
+# 2000 to 2999, far enough from datetime's limits that any time arithmetic on them is valid.
+EARLIEST = datetime(2000, 1, 1, tzinfo=UTC)
+LATEST = datetime(3000, 1, 1, tzinfo=UTC)
+
+
+def accepted_utc(moment: datetime) -> datetime | None:
+    """`moment` (aware) in UTC when it lies in [EARLIEST, LATEST), else None, including when
+    the conversion itself leaves datetime's range (9999-12-31T23:59-05:00 is year 10000)."""
+    try:
+        utc = moment.astimezone(UTC)
+    except (OverflowError, ValueError):
+        return None
+    return utc if EARLIEST <= utc < LATEST else None
+
 
 # Share of the allowed time left when the learner is warned (seeds: 20% and 5%).
 WARNING_SHARES = (Decimal("0.20"), Decimal("0.05"))
@@ -76,18 +94,18 @@ def parse_hhmm(value: str) -> int:
     text = (value or "").strip()
     parts = text.split(":")
     if len(parts) != 2 or not all(p.isdecimal() for p in parts):
-        raise ValueError("Enter the time as HH:MM, for example 01:30.")
+        raise ValueError(_("Enter the time as HH:MM, for example 01:30."))
     hours_text, minutes_text = parts
     if len(minutes_text) != 2:
-        raise ValueError("Write the minutes with two digits, for example 01:05.")
+        raise ValueError(_("Write the minutes with two digits, for example 01:05."))
     hours, minutes = int(hours_text), int(minutes_text)
     if minutes > 59:
-        raise ValueError("Minutes must be between 00 and 59.")
+        raise ValueError(_("Minutes must be between 00 and 59."))
     total = hours * 60 + minutes
     if total == 0:
-        raise ValueError("The time allotted must be at least one minute.")
+        raise ValueError(_("The time allotted must be at least one minute."))
     if total > 24 * 60:
-        raise ValueError("The time allotted cannot be longer than 24:00.")
+        raise ValueError(_("The time allotted cannot be longer than 24:00."))
     return total
 
 

@@ -1,5 +1,7 @@
 """Proctoring's domain errors (on top of exams.exceptions)."""
 
+from django.utils.translation import gettext_lazy as _
+
 from exams.exceptions import DomainError, NotFound
 
 
@@ -13,9 +15,9 @@ class CallbackRejected(DomainError):
 
 class UnknownProvider(NotFound):
     code = "unknown_provider"
-    default_message = "No proctoring provider of that name is configured."
+    default_message = _("No proctoring provider of that name is configured.")
 
 
 class ProviderUnavailable(DomainError):
     code = "provider_unavailable"
-    default_message = "The proctoring provider did not answer."
+    default_message = _("The proctoring provider did not answer.")

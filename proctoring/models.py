@@ -98,7 +98,13 @@ class CallbackDelivery(models.Model):
                 fields=["received_at"],
                 condition=Q(status="received"),
                 name="delivery_pending_idx",
-            )
+            ),
+            # How many refused deliveries were kept lately (callback_receive bounds them).
+            models.Index(
+                fields=["provider", "received_at"],
+                condition=Q(status="rejected"),
+                name="delivery_rejected_idx",
+            ),
         ]
 
     def __str__(self) -> str:

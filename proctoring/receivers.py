@@ -6,6 +6,7 @@ from exams.broker import enqueue
 from exams.state_machine import AttemptStatus
 
 S = AttemptStatus
+EXAM_ENDED = {S.COMPLETED, S.TIMED_OUT}
 NOTIFY_ON = {
     S.STARTED: "started",
     S.COMPLETED: "stopped",
@@ -20,7 +21,7 @@ def on_attempt_status_changed(
     """Open the provider session when setup begins; tell the provider when the exam starts or
     stops. Provider calls run in Celery tasks, never in the learner's request. Attempts taken
     without proctoring have no session: nothing to do."""
-    from proctoring.tasks import session_notify_task, session_open_task
+    from proctoring.tasks import reviews_apply_held_task, session_notify_task, session_open_task
 
     if not taking_as_proctored:
         return
@@ -30,3 +31,6 @@ def on_attempt_status_changed(
         enqueue(session_open_task, attempt_id, what=what)
     elif to_status in NOTIFY_ON:
         enqueue(session_notify_task, attempt_id, NOTIFY_ON[S(to_status)], what=what)
+    if to_status in EXAM_ENDED:
+        # A review that overtook the submit waits for this (the sweep retries if not queued).
+        enqueue(reviews_apply_held_task, attempt_id, what=f"held reviews of attempt {attempt_id}")

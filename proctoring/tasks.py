@@ -3,9 +3,10 @@
 from datetime import timedelta
 
 from celery import shared_task
+from django.conf import settings
 from django.core.mail import send_mail
 from django.template.loader import render_to_string
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from proctoring.exceptions import ProviderUnavailable
 
@@ -93,9 +94,13 @@ def review_email_task(review_id: int) -> None:
             "review": review,
             "learner": attempt.learner,
         }
+        # In the learner's language: the worker has no request to ask.
+        with translation.override(attempt.language or settings.LANGUAGE_CODE):
+            subject = render_to_string("proctoring/email/review_subject.txt", context).strip()
+            body = render_to_string("proctoring/email/review_body.txt", context)
         send_mail(
-            subject=render_to_string("proctoring/email/review_subject.txt", context).strip(),
-            message=render_to_string("proctoring/email/review_body.txt", context),
+            subject=subject,
+            message=body,
             from_email=None,
             recipient_list=[attempt.learner.email],
         )
@@ -144,4 +149,33 @@ def sessions_open_missing_task() -> int:
     )
     for attempt_id in ids:
         session_open_task.delay(attempt_id)
+    return len(ids)
+
+
+@shared_task(name="proctoring.reviews_apply_held", acks_late=True, ignore_result=True)
+def reviews_apply_held_task(attempt_id: int) -> None:
+    """Apply a review that arrived while the learner was still taking the exam."""
+    from proctoring.services import reviews_apply_held
+
+    reviews_apply_held(attempt_id=attempt_id)
+
+
+@shared_task(name="proctoring.reviews_apply_held_missing", ignore_result=True)
+def reviews_apply_held_missing_task() -> int:
+    """Beat entry: apply held reviews of attempts that have ended (their task was lost)."""
+    from exams.state_machine import IN_PROGRESS
+    from proctoring.models import Review
+    from proctoring.services import reviews_apply_held
+    from proctoring.services.reviews import HELD
+
+    cutoff = timezone.now() - timedelta(minutes=1)
+    ids = list(
+        Review.objects.filter(is_applied=False, not_applied_reason=HELD, received_at__lt=cutoff)
+        .exclude(attempt__status__in=IN_PROGRESS)
+        .values_list("attempt_id", flat=True)
+        .distinct()[:PENDING_BATCH]
+    )
+    for attempt_id in ids:
+        if attempt_id is not None:
+            reviews_apply_held(attempt_id=attempt_id)
     return len(ids)

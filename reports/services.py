@@ -13,6 +13,7 @@ from django.core.files import File
 from django.core.files.storage import default_storage
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from exams.broker import enqueue
 from exams.exceptions import Conflict, NotFound
@@ -65,11 +66,11 @@ def report_retry(*, job_id: int, now: datetime | None = None) -> ReportJob:
     """Queue a failed report again."""
     job = ReportJob.objects.select_for_update().filter(pk=job_id).first()
     if job is None:
-        raise NotFound("No such report.")
+        raise NotFound(_("No such report."))
     if job.status in PENDING:
         return job
     if job.status != J.FAILED:
-        raise Conflict("Only a failed report can be retried.")
+        raise Conflict(_("Only a failed report can be retried."))
     _move(job, J.QUEUED)
     job.tries = 0
     job.error = ""

@@ -9,6 +9,7 @@ from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import render
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
 from exams import integrations
@@ -61,12 +62,14 @@ def download(request: HttpRequest, token: str) -> HttpResponseBase:
     except LinkExpired:
         return _refused(
             request,
-            "This download link has expired. Go back to Data Download "
-            "and refresh the page to get new links.",
+            _(
+                "This download link has expired. Go back to Data Download "
+                "and refresh the page to get new links."
+            ),
             410,
         )
     except LinkInvalid:
-        return _refused(request, "This download link is not valid.", 404)
+        return _refused(request, _("This download link is not valid."), 404)
     job = (
         ReportJob.objects.select_related("course")
         .filter(pk=claim.job_id, status=JobStatus.DONE)
@@ -77,9 +80,20 @@ def download(request: HttpRequest, token: str) -> HttpResponseBase:
         or job is None
         or not integrations.is_course_staff(request.user, job.course)
     ):
-        return _refused(request, "This download link is not valid for you.", 404)
+        return _refused(request, _("This download link is not valid for you."), 404)
+    try:
+        stored = default_storage.open(job.storage_name, "rb")
+    except (FileNotFoundError, OSError):
+        return _refused(
+            request,
+            _(
+                "This report's file is no longer stored. Go back to Data Download and "
+                "generate the report again."
+            ),
+            410,
+        )
     response = FileResponse(
-        default_storage.open(job.storage_name, "rb"),
+        stored,
         as_attachment=True,
         filename=job.file_name,
         content_type="text/csv; charset=utf-8",

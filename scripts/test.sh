@@ -2,7 +2,8 @@
 # `make test`: everything the tests need, then lint, types and the whole suite.
 #
 #  1. Debian packages when missing (redis-server, chromium, PostgreSQL 15 server, npm)
-#  2. the virtualenv (`make venv`) and node_modules (`make node-deps`: axe-core)
+#  2. the virtualenv (`make venv`), node_modules (`make node-deps`: axe-core) and the compiled
+#     translations (`make locale`)
 #  3. a throwaway PostgreSQL and Redis on 127.0.0.1 (scripts/services.sh)
 #  4. `make check`
 #  5. the whole pytest suite on PostgreSQL + Redis
@@ -28,8 +29,10 @@ services_install
 # npm (with Node.js) installs the browser tests' axe-core.
 command -v npm >/dev/null 2>&1 || apt_install npm
 
-step "2/6 Python virtualenv (.venv) and the browser tests' JavaScript tools (node_modules)"
-"$MAKE" --no-print-directory venv node-deps || die "could not install the test dependencies"
+step "2/6 Python virtualenv (.venv), the browser tests' JavaScript tools (node_modules), translations"
+"$MAKE" --no-print-directory venv node-deps locale ||
+    die "could not install the test dependencies"
+# (make locale installs GNU gettext: the translation tests also gather the strings afresh.)
 
 step "3/6 throwaway PostgreSQL and Redis"
 services_start

@@ -86,6 +86,10 @@ AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 AXES_VERBOSE = False
+# Proxies of this deployment in front of the app (a load balancer: 1). Rate limits and the
+# login lockout key on the address they saw; with none, on the connection's own address.
+TRUSTED_PROXY_COUNT = int(os.environ.get("TRUSTED_PROXY_COUNT", "0"))
+AXES_CLIENT_IP_CALLABLE = "exams.client_address.client_address"
 
 ROOT_URLCONF = "settings.urls"
 WSGI_APPLICATION = "settings.wsgi.application"
@@ -183,6 +187,13 @@ REST_FRAMEWORK = {
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "EXCEPTION_HANDLER": "settings.api.exception_handler",
+    "DEFAULT_PARSER_CLASSES": [
+        "settings.api.JSONParser",
+        "rest_framework.parsers.FormParser",
+        "rest_framework.parsers.MultiPartParser",
+    ],
+    # DRF's own reading of X-Forwarded-For, for any throttle that uses it: the same count.
+    "NUM_PROXIES": TRUSTED_PROXY_COUNT,
 }
 SPECTACULAR_SETTINGS = {
     # Swagger UI served from this site (no CDN), so the docs work offline and under the CSP.
@@ -208,7 +219,7 @@ if REDIS_URL:
         # A hung Redis must cost a request at most about a second, not redis-py's default wait.
         "OPTIONS": {"socket_timeout": 1.0, "socket_connect_timeout": 1.0},
     }
-SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
+SESSION_ENGINE = "settings.sessions"  # cached_db, with a sign-out that cannot be undone
 
 # Celery. `make run` uses kombu's filesystem transport so no Redis is needed; production and the
 # test suite set CELERY_BROKER_URL (or REDIS_URL) to Redis.
@@ -227,6 +238,19 @@ if CELERY_BROKER_URL == "filesystem://":
     # both need them (the control folder would otherwise be made relative to the working dir).
     for _folder in ("queue", "processed", "control"):
         (_broker_dir / _folder).mkdir(parents=True, exist_ok=True)
+else:
+    # A hung Redis (up, but answering nothing) must cost a request that queues a task about a
+    # second, as a dead one does: bounded connect, reads and publish retries. The worker's
+    # own BRPOP runs on its event loop, not on these blocking reads.
+    CELERY_BROKER_TRANSPORT_OPTIONS = {"socket_timeout": 1.0, "socket_connect_timeout": 1.0}
+CELERY_BROKER_CONNECTION_TIMEOUT = 1.0
+# One retry: a pooled connection that broke while Redis restarted is replaced once.
+CELERY_TASK_PUBLISH_RETRY_POLICY = {
+    "max_retries": 1,
+    "interval_start": 0,
+    "interval_step": 0.2,
+    "interval_max": 0.2,
+}
 CELERY_TASK_IGNORE_RESULT = True
 CELERY_TASK_ALWAYS_EAGER = env_bool("CELERY_TASK_ALWAYS_EAGER", False)
 CELERY_TASK_SOFT_TIME_LIMIT = 300
@@ -244,6 +268,7 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": 60.0,
     },
     "open-missing-sessions": {"task": "proctoring.sessions_open_missing", "schedule": 60.0},
+    "apply-held-reviews": {"task": "proctoring.reviews_apply_held_missing", "schedule": 60.0},
     "send-missing-review-emails": {
         "task": "proctoring.review_emails_send_missing",
         "schedule": 300.0,
@@ -263,11 +288,16 @@ EXAMS_COURSE_DIRECTORY = os.environ.get(
 # Proctoring providers, chosen per course by name. Secrets come from the environment.
 PROCTORING_PROVIDERS: dict[str, dict[str, object]] = {
     "null": {"BACKEND": "proctoring.providers.null.NullProvider"},
-    "simulated": {
-        "BACKEND": "proctoring.providers.simulated.SimulatedProvider",
-        "SECRET": os.environ.get("SIMULATED_PROVIDER_SECRET", "simulated-provider-secret"),
-    },
 }
+# The simulated vendor (proctoring/simulated) is the demo's and the tests' provider: on here
+# unless PROCTORING_SIMULATED=0. settings.production leaves it out unless PROCTORING_SIMULATED=1,
+# and then refuses to start with this public default secret.
+SIMULATED_PROVIDER_DEFAULT_SECRET = "simulated-provider-secret"
+if os.environ.get("PROCTORING_SIMULATED", "1") == "1":
+    PROCTORING_PROVIDERS["simulated"] = {
+        "BACKEND": "proctoring.providers.simulated.SimulatedProvider",
+        "SECRET": os.environ.get("SIMULATED_PROVIDER_SECRET", SIMULATED_PROVIDER_DEFAULT_SECRET),
+    }
 if os.environ.get("REST_PROVIDER_BASE_URL"):
     PROCTORING_PROVIDERS["rest"] = {
         "BACKEND": "proctoring.providers.rest.RestProvider",
@@ -283,6 +313,10 @@ PROCTORING_CALLBACK_BASE_URL = os.environ.get(
 SIMULATED_PROVIDER_CALLBACK_BASE_URL = os.environ.get("SIMULATED_PROVIDER_CALLBACK_BASE_URL", "")
 PROCTORING_CALLBACK_MAX_BYTES = 64 * 1024
 # Callbacks accepted per provider and sending address per minute; more answer 429.
+# Refused callbacks kept (for support to read) per provider per minute; more are only logged.
+PROCTORING_REJECTED_KEPT_PER_MINUTE = int(
+    os.environ.get("PROCTORING_REJECTED_KEPT_PER_MINUTE", "60")
+)
 PROCTORING_CALLBACK_RATE_PER_MINUTE = int(
     os.environ.get("PROCTORING_CALLBACK_RATE_PER_MINUTE", "600")
 )

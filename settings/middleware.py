@@ -1,10 +1,13 @@
-"""While the database cannot be reached, answer 503 with a Retry-After, never a 500 page."""
+"""While the database (or, for signing out, the session cache) cannot be reached, answer 503
+with a Retry-After, never a 500 page."""
 
 import logging
 from collections.abc import Callable
 
 from django.db import InterfaceError, OperationalError
 from django.http import HttpRequest, HttpResponse, JsonResponse
+
+from settings.sessions import SessionStoreUnavailable
 
 log = logging.getLogger(__name__)
 
@@ -27,14 +30,21 @@ class DatabaseUnavailableMiddleware:
         return self.get_response(request)
 
     def process_exception(self, request: HttpRequest, exception: Exception) -> HttpResponse | None:
-        if not isinstance(exception, OperationalError | InterfaceError):
+        if isinstance(exception, SessionStoreUnavailable):
+            message = exception.message
+            log.warning("session cache unavailable for %s %s", request.method, request.path)
+        elif isinstance(exception, OperationalError | InterfaceError):
+            message = MESSAGE
+            log.warning(
+                "database unavailable for %s %s: %s", request.method, request.path, exception
+            )
+        else:
             return None
-        log.warning("database unavailable for %s %s: %s", request.method, request.path, exception)
         response: HttpResponse
         if request.path.startswith("/api/"):
-            body = {"code": "service_unavailable", "message": MESSAGE, "extra": {}}
+            body = {"code": "service_unavailable", "message": message, "extra": {}}
             response = JsonResponse(body, status=503)
         else:
-            response = HttpResponse(MESSAGE, status=503, content_type="text/plain; charset=utf-8")
+            response = HttpResponse(message, status=503, content_type="text/plain; charset=utf-8")
         response["Retry-After"] = str(RETRY_AFTER_SECONDS)
         return response

@@ -3,10 +3,29 @@ these and a real SECRET_KEY (at least 50 random characters) in the environment."
 
 import os
 
+from django.core.exceptions import ImproperlyConfigured
+
 from settings.base import *  # noqa: F403
+from settings.base import PROCTORING_PROVIDERS, SIMULATED_PROVIDER_DEFAULT_SECRET
 
 DEBUG = False
-SECRET_KEY = os.environ["SECRET_KEY"]  # no default in production
+SECRET_KEY = os.environ.get("SECRET_KEY", "")  # no default in production
+if not SECRET_KEY:
+    raise ImproperlyConfigured(
+        "settings.production needs SECRET_KEY in the environment: at least 50 random "
+        "characters, kept secret (for example: python -c 'import secrets; "
+        "print(secrets.token_urlsafe(50))')."
+    )
+
+# The simulated provider accepts reviews signed with its secret: never here unless asked for
+# (a staging site), and then never with the public default secret.
+if os.environ.get("PROCTORING_SIMULATED") != "1":
+    PROCTORING_PROVIDERS.pop("simulated", None)
+elif PROCTORING_PROVIDERS["simulated"].get("SECRET") in ("", SIMULATED_PROVIDER_DEFAULT_SECRET):
+    raise ImproperlyConfigured(
+        "PROCTORING_SIMULATED=1 under settings.production needs SIMULATED_PROVIDER_SECRET "
+        "set to a secret of your own (the default one is public)."
+    )
 
 SECURE_SSL_REDIRECT = os.environ.get("SECURE_SSL_REDIRECT", "true").lower() == "true"
 # Behind a TLS-terminating proxy that sets this header.

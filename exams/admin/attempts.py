@@ -16,6 +16,7 @@ from django.db.models import Model, QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.template.response import TemplateResponse
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
 from exams.admin.common import acting_user
 from exams.exceptions import Conflict, DomainError, NotFound
@@ -131,6 +132,7 @@ class AttemptAdmin(admin.ModelAdmin):
                     "status",
                     "taking_as_proctored",
                     "is_sample_attempt",
+                    "language",
                 )
             },
         ),
@@ -225,7 +227,13 @@ class AttemptAdmin(admin.ModelAdmin):
         if cleared:
             self.message_user(
                 request,
-                _("Cleared %(count)d attempt(s); the learners can start again from the beginning.")
+                ngettext(
+                    "Cleared %(count)d attempt(s); the learners can start again from the "
+                    "beginning.",
+                    "Cleared %(count)d attempt(s); the learners can start again from the "
+                    "beginning.",
+                    cleared,
+                )
                 % {"count": cleared},
                 messages.SUCCESS,
             )
@@ -327,19 +335,24 @@ def _settle_review(attempt_id: int, result: AttemptStatus, actor: Any) -> Attemp
     try:
         attempt = attempt_get_locked(attempt_id=attempt_id)
     except Attempt.DoesNotExist:
-        raise NotFound("This attempt no longer exists.") from None
+        raise NotFound(_("This attempt no longer exists.")) from None
     if attempt.status == result:
         return attempt
     if attempt.status not in HAND_REVIEW_STATUSES:
         raise Conflict(
-            f"Only attempts waiting for a second review or in error can be marked by hand "
-            f"(this one is {attempt.get_status_display()})."
+            _(
+                "Only attempts waiting for a second review or in error can be marked by hand "
+                "(this one is %(status)s)."
+            )
+            % {"status": attempt.get_status_display()}
         )
     if attempt.status == S.ERROR and attempt.completed_at is None:
         # The learner never finished: there is nothing graded to review.
         raise Conflict(
-            "This attempt stopped with an error before the learner finished the exam; "
-            "let the learner resume instead."
+            _(
+                "This attempt stopped with an error before the learner finished the exam; "
+                "let the learner resume instead."
+            )
         )
     return attempt_review_result(
         attempt_id=attempt_id, result=result, actor=actor, reason="second review by support staff"

@@ -14,6 +14,7 @@ from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
+from exams import timing
 from exams.models import Choice, Exam, ExamType, Question
 from exams.models.exams import PROCTORED_TYPES
 
@@ -33,6 +34,14 @@ class ExamAdminForm(forms.ModelForm):
             "is_active",
             "position",
         )
+
+    def clean_due_at(self) -> Any:
+        due_at = self.cleaned_data.get("due_at")
+        if due_at is not None and timing.accepted_utc(due_at) is None:
+            raise forms.ValidationError(
+                _("Give a due date between the years 2000 and 2999 (UTC)."), code="invalid_date"
+            )
+        return due_at
 
     def clean(self) -> dict[str, Any]:
         cleaned: dict[str, Any] = super().clean() or {}

@@ -5,6 +5,7 @@ autocomplete widgets instead of selects that would load every user.
 """
 
 from django.contrib import admin
+from django.utils.translation import gettext_lazy as _
 
 from exams.models import Course, CourseRole, Enrollment
 
@@ -32,7 +33,7 @@ class EnrollmentAdmin(admin.ModelAdmin):
     autocomplete_fields = ("user", "course")
     readonly_fields = ("created", "modified")
 
-    @admin.display(description="E-mail", ordering="user__email")
+    @admin.display(description=_("E-mail"), ordering="user__email")
     def user_email(self, enrollment: Enrollment) -> str:
         return enrollment.user.email
 

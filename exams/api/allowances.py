@@ -7,6 +7,8 @@ are named by username or e-mail; `exam: null` means all timed exams of the cours
 from typing import Any
 
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 from drf_spectacular.utils import extend_schema, extend_schema_serializer
 from rest_framework import serializers
 from rest_framework.parsers import FormParser, MultiPartParser
@@ -49,7 +51,7 @@ class AllowanceOutput(serializers.Serializer):
     learner_id = serializers.IntegerField()
     learner_username = serializers.CharField(source="learner.username")
     learner_email = serializers.CharField(source="learner.email")
-    exam_id = serializers.IntegerField(allow_null=True, help_text="null: all timed exams.")
+    exam_id = serializers.IntegerField(allow_null=True, help_text=_("null: all timed exams."))
     exam_name = serializers.SerializerMethodField()
     kind = serializers.ChoiceField(choices=AllowanceKind.choices)
     value = serializers.SerializerMethodField(method_name="value_of")
@@ -74,7 +76,9 @@ def _exam_of_course(course: Course, exam_id: int | None) -> Exam | None:
         return None
     exam = special_exam_of_course(course=course, exam_id=exam_id)
     if exam is None:
-        raise InvalidInput(f"No special exam {exam_id} in this course.", field="exam")
+        raise InvalidInput(
+            _("No special exam %(exam)s in this course.") % {"exam": exam_id}, field="exam"
+        )
     return exam
 
 
@@ -87,9 +91,9 @@ class AllowanceListApi(APIView):
 
     @extend_schema_serializer(component_name="AllowanceGrantInput")
     class InputSerializer(serializers.Serializer):
-        learner = serializers.CharField(max_length=254, help_text="Username or e-mail.")
+        learner = serializers.CharField(max_length=254, help_text=_("Username or e-mail."))
         exam = serializers.IntegerField(
-            required=False, allow_null=True, default=None, help_text="null: all timed exams."
+            required=False, allow_null=True, default=None, help_text=_("null: all timed exams.")
         )
         kind = serializers.ChoiceField(choices=AllowanceKind.choices)
         value = serializers.CharField(max_length=2000)
@@ -166,11 +170,11 @@ class AllowanceDetailApi(APIView):
 @extend_schema_serializer(component_name="AllowanceBulkResult")
 class BulkResultOutput(serializers.Serializer):
     learner = serializers.CharField()
-    exam_id = serializers.IntegerField(allow_null=True, help_text="null: all timed exams.")
+    exam_id = serializers.IntegerField(allow_null=True, help_text=_("null: all timed exams."))
     exam_name = serializers.CharField()
     ok = serializers.BooleanField()
     allowance_id = serializers.IntegerField(allow_null=True)
-    code = serializers.CharField(help_text="Why the pair was refused; empty when ok.")
+    code = serializers.CharField(help_text=_("Why the pair was refused; empty when ok."))
     message = serializers.CharField()
 
 
@@ -181,7 +185,12 @@ def _exams_of_course(course: Course, exam_ids: list[int | None] | None) -> list[
     unknown = [exam_id for exam_id in exam_ids if exam_id is not None and exam_id not in exams]
     if unknown:
         raise InvalidInput(
-            "Not special exams of this course: " + ", ".join(map(str, unknown)) + ".",
+            ngettext(
+                "Not special exams of this course: %(ids)s.",
+                "Not special exams of this course: %(ids)s.",
+                len(unknown),
+            )
+            % {"ids": ", ".join(map(str, unknown))},
             field="exams",
             exam_ids=unknown,
         )
@@ -203,7 +212,7 @@ class AllowanceBulkApi(APIView):
     @extend_schema_serializer(component_name="AllowanceBulkInput")
     class InputSerializer(serializers.Serializer):
         learners = serializers.ListField(
-            child=serializers.CharField(max_length=254), help_text="Usernames or e-mails."
+            child=serializers.CharField(max_length=254), help_text=_("Usernames or e-mails.")
         )
         exams = serializers.ListField(
             child=serializers.IntegerField(allow_null=True),
@@ -253,7 +262,7 @@ class AllowanceBulkApi(APIView):
             "results": BulkResultOutput(results, many=True).data,
         }
         if not granted:
-            raise NothingGranted("No allowance was granted; see each result.", **body)
+            raise NothingGranted(_("No allowance was granted; see each result."), **body)
         return Response(
             self.OutputSerializer(body).data, status=200 if body["failed"] == 0 else 207
         )

@@ -5,6 +5,9 @@ course exists or not.
 """
 
 from django.utils import timezone
+from django.utils.functional import lazy
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_serializer
 from rest_framework import serializers
 from rest_framework.fields import empty
@@ -27,6 +30,16 @@ from exams.state_machine import AttemptStatus
 from exams.timing import format_hhmm
 
 
+def _page_help() -> str:
+    return ngettext(
+        "From 1; %(count)d attempt a page.", "From 1; %(count)d attempts a page.", PAGE_SIZE
+    ) % {"count": PAGE_SIZE}
+
+
+# Lazy: the schema is written in the language it is asked in, not the one at import.
+PAGE_HELP = lazy(_page_help, str)()
+
+
 def optional_bool() -> serializers.BooleanField:
     """A boolean that may be left out, also from form data (DRF would read absent as false)."""
     field = serializers.BooleanField(required=False)
@@ -46,8 +59,10 @@ class StaffAttemptRowOutput(serializers.Serializer):
         max_digits=8,
         decimal_places=2,
         allow_null=True,
-        help_text="Set when the attempt starts (time allotted with allowances, cut by the due "
-        "date); null before, and for open exams.",
+        help_text=_(
+            "Set when the attempt starts (time allotted with allowances, cut by the due "
+            "date); null before, and for open exams."
+        ),
     )
     started_at = serializers.DateTimeField(allow_null=True)
     completed_at = serializers.DateTimeField(allow_null=True)
@@ -75,10 +90,10 @@ class AttemptListApi(APIView):
 
     @extend_schema(
         parameters=[
-            OpenApiParameter("q", str, description="Username or e-mail, or their beginning."),
-            OpenApiParameter("exam", int, description="Only this exam's attempts."),
+            OpenApiParameter("q", str, description=_("Username or e-mail, or their beginning.")),
+            OpenApiParameter("exam", int, description=_("Only this exam's attempts.")),
             OpenApiParameter("status", str, enum=AttemptStatus.values),
-            OpenApiParameter("page", int, description=f"From 1; {PAGE_SIZE} attempts a page."),
+            OpenApiParameter("page", int, description=PAGE_HELP),
         ],
         responses={200: OutputSerializer, **refusals(400, 403, 404)},
     )
@@ -145,7 +160,7 @@ class ExamSettingsOutput(serializers.Serializer):
     course_id = serializers.CharField(source="course.course_id")
     name = serializers.CharField()
     exam_type = serializers.ChoiceField(choices=ExamType.choices)
-    time_allotted = serializers.SerializerMethodField(help_text="HH:MM, or null.")
+    time_allotted = serializers.SerializerMethodField(help_text=_("HH:MM, or null."))
     review_rules = serializers.CharField()
     due_at = serializers.DateTimeField(allow_null=True)
     passing_percent = serializers.DecimalField(max_digits=5, decimal_places=2)
@@ -168,11 +183,11 @@ class ExamSettingsApi(APIView):
     class InputSerializer(serializers.Serializer):
         exam_type = serializers.CharField(required=False)
         time_allotted = serializers.CharField(
-            required=False, allow_blank=True, allow_null=True, help_text="HH:MM, 00:01-24:00."
+            required=False, allow_blank=True, allow_null=True, help_text=_("HH:MM, 00:01-24:00.")
         )
         review_rules = serializers.CharField(required=False, allow_blank=True)
         due_at = serializers.DateTimeField(required=False, allow_null=True)
-        passing_percent = serializers.CharField(required=False, help_text="0-100.")
+        passing_percent = serializers.CharField(required=False, help_text=_("0-100."))
         is_graded = optional_bool()
         is_active = optional_bool()
 

@@ -4,8 +4,9 @@ from collections.abc import Callable
 from typing import Any
 
 from django.http import HttpRequest, HttpResponse, HttpResponseBase
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.cache import patch_vary_headers
+from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema, extend_schema_serializer
 from rest_framework import serializers
 from rest_framework.renderers import JSONRenderer
@@ -80,6 +81,7 @@ class AttemptCreateApi(APIView):
             exam=exam,
             learner=request_user(request),
             proctored=data.validated_data["proctored"],
+            language=translation.get_language() or "",
             now=now,
         )
         return Response(attempt_output(attempt_summary(attempt, now=now)), status=201)
@@ -227,7 +229,7 @@ class AnswerSaveApi(APIView):
     @extend_schema_serializer(component_name="AnswerSaveInput")
     class InputSerializer(serializers.Serializer):
         response = serializers.JSONField(
-            help_text="A list of choice ids, a number (as text), or text, by question kind."
+            help_text=_("A list of choice ids, a number (as text), or text, by question kind.")
         )
 
     @extend_schema_serializer(component_name="AnswerSaveOutput")

@@ -5,6 +5,7 @@ from decimal import Decimal
 from typing import Any
 
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
 from exams.selectors.learner import AttemptSummary
@@ -29,7 +30,10 @@ class AttemptOutput(serializers.Serializer):
     allowed_seconds = serializers.IntegerField(allow_null=True)
     allowed_minutes = serializers.DecimalField(max_digits=8, decimal_places=2, allow_null=True)
     warning_seconds = serializers.ListField(
-        child=serializers.IntegerField(), allow_null=True, help_text="[20% left, 5% left]"
+        child=serializers.IntegerField(),
+        allow_null=True,
+        # xgettext:no-python-format
+        help_text=_("[20% left, 5% left]"),
     )
     cut_by_due_date = serializers.BooleanField()
     paused_remaining_seconds = serializers.IntegerField(allow_null=True)

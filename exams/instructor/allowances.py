@@ -16,6 +16,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_http_methods, require_POST
 
 from exams.exceptions import CsvFileRejected, CsvRowsInvalid, DomainError, NotFound
@@ -232,6 +233,11 @@ def _apply(request: HttpRequest, course: Course) -> HttpResponse:
         return _page(request, course, status=400, upload_error=error.message)
     messages.success(
         request,
-        _("Saved %(count)d allowances from %(file)s.") % {"count": len(created), "file": filename},
+        ngettext(
+            "Saved %(count)d allowances from %(file)s.",
+            "Saved %(count)d allowances from %(file)s.",
+            len(created),
+        )
+        % {"count": len(created), "file": filename},
     )
     return redirect(_url(course))

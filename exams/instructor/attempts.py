@@ -53,7 +53,7 @@ def dashboard(request: HttpRequest, course_id: str) -> HttpResponse:
 def _attempt_of_course(request: HttpRequest, course: Course, attempt_id: int) -> Attempt:
     attempt = access_attempt_as_staff(request.user, attempt_id)
     if attempt.exam.course_id != course.pk:
-        raise NotFound("No such attempt.")
+        raise NotFound(_("No such attempt."))
     return attempt
 
 

@@ -6,6 +6,7 @@ from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from model_utils.models import TimeStampedModel
 
@@ -122,7 +123,7 @@ class Allowance(TimeStampedModel):
     @property
     def value_display(self) -> str:
         if self.kind == AllowanceKind.ADDITIONAL_MINUTES:
-            return f"+{self.minutes} min"
+            return gettext("+%(minutes)s min") % {"minutes": self.minutes}
         if self.kind == AllowanceKind.TIME_MULTIPLIER:
-            return f"x{self.multiplier}"
+            return gettext("x%(multiplier)s") % {"multiplier": self.multiplier}
         return self.text

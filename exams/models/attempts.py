@@ -84,6 +84,14 @@ class Attempt(TimeStampedModel):
     external_id = models.CharField(
         max_length=255, blank=True, help_text=_("The proctoring provider's session id.")
     )
+    language = models.CharField(
+        max_length=16,
+        blank=True,
+        help_text=_(
+            "The site language the learner used when the attempt was made: e-mails about it "
+            "are written in it (empty: the site's default)."
+        ),
+    )
     points_earned = models.DecimalField(max_digits=10, decimal_places=2, null=True, blank=True)
     points_possible = models.DecimalField(max_digits=10, decimal_places=2, null=True, blank=True)
     graded_at = models.DateTimeField(null=True, blank=True)

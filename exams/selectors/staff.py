@@ -12,6 +12,8 @@ from typing import Any
 
 from django.conf import settings
 from django.db.models import Count, F, Q, QuerySet
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from exams.exceptions import InvalidInput
 from exams.models import Allowance, Attempt, Course, Exam, ExamType
@@ -31,10 +33,10 @@ class AttemptFilters:
     page: int = 1
 
 
-def _positive_int(raw: str, *, field: str, label: str) -> int:
+def _positive_int(raw: str, *, field: str, message: str) -> int:
     text = raw.strip()
     if not text.isascii() or not text.isdigit() or int(text) < 1:
-        raise InvalidInput(f"The {label} must be a whole number from 1 up.", field=field)
+        raise InvalidInput(message, field=field)
     return int(text)
 
 
@@ -46,17 +48,32 @@ def attempt_filters_clean(params: Mapping[str, Any]) -> AttemptFilters:
     """
     q = str(params.get("q") or "").strip()
     if len(q) > MAX_QUERY_LENGTH:
-        raise InvalidInput(f"Search for at most {MAX_QUERY_LENGTH} characters.", field="q")
+        raise InvalidInput(
+            ngettext(
+                "Search for at most %(max)d character.",
+                "Search for at most %(max)d characters.",
+                MAX_QUERY_LENGTH,
+            )
+            % {"max": MAX_QUERY_LENGTH},
+            field="q",
+        )
     exam = str(params.get("exam") or "")
     status = str(params.get("status") or "").strip()
     if status and status not in AttemptStatus.values:
-        raise InvalidInput(f"Unknown status '{status}'.", field="status")
+        raise InvalidInput(_("Unknown status '%(status)s'.") % {"status": status}, field="status")
     page = str(params.get("page") or "1")
+    exam_id = None
+    if exam.strip():
+        exam_id = _positive_int(
+            exam, field="exam", message=_("The exam id must be a whole number from 1 up.")
+        )
     return AttemptFilters(
         q=q,
-        exam_id=_positive_int(exam, field="exam", label="exam id") if exam.strip() else None,
+        exam_id=exam_id,
         status=status or None,
-        page=_positive_int(page, field="page", label="page number"),
+        page=_positive_int(
+            page, field="page", message=_("The page number must be a whole number from 1 up.")
+        ),
     )
 
 
@@ -151,7 +168,9 @@ def attempts_for_course(*, course: Course, filters: AttemptFilters) -> AttemptPa
     queryset = Attempt.objects.filter(course=course)
     if filters.exam_id is not None:
         if not Exam.objects.filter(course=course, pk=filters.exam_id).exists():
-            raise InvalidInput(f"No exam {filters.exam_id} in this course.", field="exam")
+            raise InvalidInput(
+                _("No exam %(exam)s in this course.") % {"exam": filters.exam_id}, field="exam"
+            )
         queryset = queryset.filter(exam_id=filters.exam_id)
     if filters.status:
         queryset = queryset.filter(status=filters.status)
@@ -163,7 +182,14 @@ def attempts_for_course(*, course: Course, filters: AttemptFilters) -> AttemptPa
     pages = max(1, ceil(count / PAGE_SIZE))
     if filters.page > pages:
         raise InvalidInput(
-            f"Page {filters.page} does not exist; there are {pages}.", field="page", pages=pages
+            ngettext(
+                "Page %(page)d does not exist; there are %(pages)d.",
+                "Page %(page)d does not exist; there are %(pages)d.",
+                pages,
+            )
+            % {"page": filters.page, "pages": pages},
+            field="page",
+            pages=pages,
         )
     attempts = _page_of(queryset, page=filters.page, count=count, searched=bool(filters.q))
     return AttemptPage(

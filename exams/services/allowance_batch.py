@@ -14,10 +14,12 @@ from typing import Any
 from django.contrib.auth import get_user_model
 from django.db.models.functions import Lower
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from exams.exceptions import DomainError, InvalidInput, UnknownLearner
 from exams.models import Course, Exam
-from exams.services.allowances import allowance_grant, clean_value
+from exams.services.allowances import allowance_grant, clean_expiry, clean_value
 from exams.services.history import Actor
 
 MAX_LEARNERS = 200
@@ -58,10 +60,15 @@ def learners_resolve(identifiers: Iterable[str]) -> dict[str, Any]:
             found[text] = matches[0]
         elif matches:
             found[text] = Problem(
-                AMBIGUOUS_LEARNER, f"Several users share the e-mail '{text}'; use the username."
+                AMBIGUOUS_LEARNER,
+                _("Several users share the e-mail '%(email)s'; use the username.")
+                % {"email": text},
             )
         else:
-            found[text] = Problem(UNKNOWN_LEARNER, f"No user with username or e-mail '{text}'.")
+            found[text] = Problem(
+                UNKNOWN_LEARNER,
+                _("No user with username or e-mail '%(learner)s'.") % {"learner": text},
+            )
     return found
 
 
@@ -70,7 +77,7 @@ def learner_resolve_one(identifier: str) -> Any:
     `learner`): the rules of `learners_resolve`."""
     text = (identifier or "").strip()
     if not text:
-        raise InvalidInput("Give the learner's username or e-mail.", field="learner")
+        raise InvalidInput(_("Give the learner's username or e-mail."), field="learner")
     user = learners_resolve([text])[text]
     if isinstance(user, Problem):
         error_class = UnknownLearner if user.code == UNKNOWN_LEARNER else InvalidInput
@@ -109,16 +116,31 @@ def _check_shared(
     expires_at: datetime | None,
 ) -> None:
     if not learners:
-        raise InvalidInput("Give at least one learner.", field="learners")
+        raise InvalidInput(_("Give at least one learner."), field="learners")
     if len(learners) > MAX_LEARNERS:
-        raise InvalidInput(f"Give at most {MAX_LEARNERS} learners at once.", field="learners")
+        raise InvalidInput(
+            ngettext(
+                "Give at most %(count)d learner at once.",
+                "Give at most %(count)d learners at once.",
+                MAX_LEARNERS,
+            )
+            % {"count": MAX_LEARNERS},
+            field="learners",
+        )
     if not exams:
-        raise InvalidInput("Choose at least one exam, or all timed exams.", field="exams")
+        raise InvalidInput(_("Choose at least one exam, or all timed exams."), field="exams")
     if len(exams) > MAX_EXAMS:
-        raise InvalidInput(f"Choose at most {MAX_EXAMS} exams at once.", field="exams")
+        raise InvalidInput(
+            ngettext(
+                "Choose at most %(count)d exam at once.",
+                "Choose at most %(count)d exams at once.",
+                MAX_EXAMS,
+            )
+            % {"count": MAX_EXAMS},
+            field="exams",
+        )
     clean_value(kind, value)
-    if expires_at is not None and expires_at <= now:
-        raise InvalidInput("The expiry must be in the future.", field="expires_at")
+    clean_expiry(expires_at, now=now)
 
 
 def allowance_grant_bulk(

@@ -25,6 +25,8 @@ from typing import Any
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from exams import integrations
 from exams.exceptions import (
@@ -40,7 +42,7 @@ from exams.exceptions import (
 from exams.models import Allowance, AllowanceKind, Course, Exam
 from exams.selectors.staff import exams_for_staff
 from exams.services.allowance_batch import Problem, learners_resolve
-from exams.services.allowances import allowance_grant, clean_value
+from exams.services.allowances import allowance_grant, clean_expiry, clean_value
 from exams.services.history import Actor
 
 MAX_BYTES = 1024 * 1024
@@ -65,18 +67,30 @@ def _header(cells: list[str]) -> tuple[str, ...]:
     unknown = [name for name in names if name not in COLUMNS]
     if unknown:
         raise CsvBadHeader(
-            f"Line 1 must name the columns ({expected}); unknown column(s): "
-            + ", ".join(f"'{name}'" for name in unknown)
-            + ".",
+            ngettext(
+                "Line 1 must name the columns (%(expected)s); unknown column(s): %(names)s.",
+                "Line 1 must name the columns (%(expected)s); unknown column(s): %(names)s.",
+                len(unknown),
+            )
+            % {"expected": expected, "names": ", ".join(f"'{name}'" for name in unknown)},
             line=1,
         )
     repeated = sorted({name for name in names if names.count(name) > 1})
     if repeated:
-        raise CsvBadHeader(f"Line 1 names a column twice: {', '.join(repeated)}.", line=1)
+        raise CsvBadHeader(
+            _("Line 1 names a column twice: %(names)s.") % {"names": ", ".join(repeated)},
+            line=1,
+        )
     missing = [name for name in REQUIRED_COLUMNS if name not in names]
     if missing:
         raise CsvBadHeader(
-            f"Line 1 lacks the column(s) {', '.join(missing)} (expected {expected}).", line=1
+            ngettext(
+                "Line 1 lacks the column(s) %(names)s (expected %(expected)s).",
+                "Line 1 lacks the column(s) %(names)s (expected %(expected)s).",
+                len(missing),
+            )
+            % {"names": ", ".join(missing), "expected": expected},
+            line=1,
         )
     return names
 
@@ -84,8 +98,14 @@ def _header(cells: list[str]) -> tuple[str, ...]:
 def _check_size(size: int) -> None:
     if size > MAX_BYTES:
         raise CsvTooLarge(
-            f"The file has {size:,} bytes; the limit is 1 MB ({MAX_BYTES:,} bytes). "
-            "Split it into several files.",
+            ngettext(
+                "The file has %(size)s bytes; the limit is 1 MB (%(limit)s bytes). "
+                "Split it into several files.",
+                "The file has %(size)s bytes; the limit is 1 MB (%(limit)s bytes). "
+                "Split it into several files.",
+                size,
+            )
+            % {"size": f"{size:,}", "limit": f"{MAX_BYTES:,}"},
             size=size,
             limit=MAX_BYTES,
         )
@@ -106,12 +126,25 @@ def _decode(data: bytes) -> str:
     except UnicodeDecodeError as error:
         line = data[: error.start].count(b"\n") + 1
         raise CsvNotUtf8(
-            f"The file is not UTF-8 text (first bad byte on line {line}). "
-            "Save it as 'CSV UTF-8' and upload it again.",
+            _(
+                "The file is not UTF-8 text (first bad byte on line %(line)d). "
+                "Save it as 'CSV UTF-8' and upload it again."
+            )
+            % {"line": line},
             line=line,
         ) from None
+    if "\x00" in text:  # PostgreSQL text cannot hold it; no name, exam or reason has one
+        line = text[: text.index("\x00")].count("\n") + 1
+        raise CsvMalformed(
+            _(
+                "Line %(line)d contains a NUL character: the file is not plain CSV text. "
+                "Save it as 'CSV UTF-8' and upload it again."
+            )
+            % {"line": line},
+            line=line,
+        )
     if not text.strip():
-        raise CsvEmpty("The file is empty.")
+        raise CsvEmpty(_("The file is empty."))
     return text
 
 
@@ -131,7 +164,12 @@ def csv_read(data: bytes) -> list[CsvLine]:
                 continue
             if len(rows) == MAX_ROWS:
                 raise CsvTooManyRows(
-                    f"The file has more than {MAX_ROWS:,} rows; split it into several files.",
+                    ngettext(
+                        "The file has more than %(limit)s row; split it into several files.",
+                        "The file has more than %(limit)s rows; split it into several files.",
+                        MAX_ROWS,
+                    )
+                    % {"limit": f"{MAX_ROWS:,}"},
                     limit=MAX_ROWS,
                 )
             rows.append(
@@ -144,10 +182,12 @@ def csv_read(data: bytes) -> list[CsvLine]:
             )
     except csv.Error as error:
         raise CsvMalformed(
-            f"Line {reader.line_num} is not valid CSV: {error}.", line=reader.line_num
+            _("Line %(line)d is not valid CSV: %(error)s.")
+            % {"line": reader.line_num, "error": error},
+            line=reader.line_num,
         ) from None
     if not rows:
-        raise CsvEmpty("The file names the columns but has no rows.")
+        raise CsvEmpty(_("The file names the columns but has no rows."))
     return rows
 
 
@@ -219,13 +259,18 @@ def _check_learner(row: RowReport, ctx: _Context) -> None:
         return  # reported as a missing cell
     text = row.cells["learner"]
     if not text:
-        row.problems.append(Problem("missing_value", "The learner is empty."))
+        row.problems.append(Problem("missing_value", _("The learner is empty.")))
         return
     user = ctx.learners[text]
     if isinstance(user, Problem):
         row.problems.append(user)
     elif user.pk not in ctx.enrolled:
-        row.problems.append(Problem("not_enrolled", f"'{text}' is not enrolled in this course."))
+        row.problems.append(
+            Problem(
+                "not_enrolled",
+                _("'%(learner)s' is not enrolled in this course.") % {"learner": text},
+            )
+        )
     else:
         row.learner = user
 
@@ -246,11 +291,18 @@ def _check_exam(row: RowReport, ctx: _Context) -> bool:
     if matches:
         ids = ", ".join(str(exam.pk) for exam in matches)
         row.problems.append(
-            Problem("ambiguous_exam", f"Several exams are called '{text}'; use its id ({ids}).")
+            Problem(
+                "ambiguous_exam",
+                _("Several exams are called '%(name)s'; use its id (%(ids)s).")
+                % {"name": text, "ids": ids},
+            )
         )
     else:
         row.problems.append(
-            Problem("unknown_exam", f"No special exam '{text}' (name or id) in this course.")
+            Problem(
+                "unknown_exam",
+                _("No special exam '%(exam)s' (name or id) in this course.") % {"exam": text},
+            )
         )
     return False
 
@@ -260,19 +312,21 @@ def _check_kind_and_value(row: RowReport) -> None:
         return  # reported as a missing cell
     kind = row.cells["kind"].lower()
     if kind not in AllowanceKind.values:
-        given = f"'{row.cells.get('kind', '')}'" if kind else "empty"
-        row.problems.append(
-            Problem(
-                "unknown_kind",
-                f"The kind is {given}; use one of: {', '.join(AllowanceKind.values)}.",
-            )
-        )
+        kinds = ", ".join(AllowanceKind.values)
+        if kind:
+            message = _("The kind is '%(kind)s'; use one of: %(kinds)s.") % {
+                "kind": row.cells.get("kind", ""),
+                "kinds": kinds,
+            }
+        else:
+            message = _("The kind is empty; use one of: %(kinds)s.") % {"kinds": kinds}
+        row.problems.append(Problem("unknown_kind", message))
         return
     row.kind = kind
     if "value" not in row.cells:
         return
     if not row.cells["value"]:
-        row.problems.append(Problem("missing_value", "The value is empty."))
+        row.problems.append(Problem("missing_value", _("The value is empty.")))
         return
     try:
         clean_value(kind, row.cells["value"])
@@ -290,16 +344,17 @@ def _check_expiry(row: RowReport, now: datetime) -> None:
         row.problems.append(
             Problem(
                 "invalid_date",
-                f"'{text}' is not an ISO 8601 date and time, such as 2026-12-31T23:59:00Z.",
+                _("'%(value)s' is not an ISO 8601 date and time, such as 2026-12-31T23:59:00Z.")
+                % {"value": text},
             )
         )
         return
     if timezone.is_naive(moment):
         moment = moment.replace(tzinfo=UTC)
-    if moment <= now:
-        row.problems.append(Problem("invalid_date", f"The expiry {text} is not in the future."))
-        return
-    row.expires_at = moment
+    try:
+        row.expires_at = clean_expiry(moment, now=now)
+    except InvalidInput as error:
+        row.problems.append(Problem("invalid_date", f"{text}: {error.message}"))
 
 
 def _check_duplicate(row: RowReport, ctx: _Context, exam_ok: bool) -> None:
@@ -310,32 +365,57 @@ def _check_duplicate(row: RowReport, ctx: _Context, exam_ok: bool) -> None:
         row.problems.append(
             Problem(
                 "duplicate_in_file",
-                f"Same learner, exam and kind as line {ctx.seen[key]}.",
+                _("Same learner, exam and kind as line %(line)d.") % {"line": ctx.seen[key]},
             )
         )
         return
     ctx.seen[key] = row.line
     if key in ctx.existing:
-        scope = f"'{row.exam.name}'" if row.exam else "all timed exams"
-        kind = str(AllowanceKind(row.kind).label).lower()
-        row.problems.append(
-            Problem(
-                "allowance_exists",
-                f"'{row.cells['learner']}' already has an allowance of this kind ({kind}) "
-                f"for {scope}; change or delete that one instead.",
+        values = {
+            "learner": row.cells["learner"],
+            "kind": str(AllowanceKind(row.kind).label).lower(),
+        }
+        if row.exam:
+            message = _(
+                "'%(learner)s' already has an allowance of this kind (%(kind)s) "
+                "for '%(exam)s'; change or delete that one instead."
+            ) % {**values, "exam": row.exam.name}
+        else:
+            message = (
+                _(
+                    "'%(learner)s' already has an allowance of this kind (%(kind)s) "
+                    "for all timed exams; change or delete that one instead."
+                )
+                % values
             )
-        )
+        row.problems.append(Problem("allowance_exists", message))
 
 
 def _check_row(line: CsvLine, ctx: _Context) -> RowReport:
     row = RowReport(line=line.line, cells=line.cells)
     if line.missing:
         row.problems.append(
-            Problem("missing_column", f"Missing cell(s) for: {', '.join(line.missing)}.")
+            Problem(
+                "missing_column",
+                ngettext(
+                    "Missing cell(s) for: %(columns)s.",
+                    "Missing cell(s) for: %(columns)s.",
+                    len(line.missing),
+                )
+                % {"columns": ", ".join(line.missing)},
+            )
         )
     if line.extra_cells:
         row.problems.append(
-            Problem("extra_column", f"{line.extra_cells} cell(s) more than the header names.")
+            Problem(
+                "extra_column",
+                ngettext(
+                    "%(count)d cell(s) more than the header names.",
+                    "%(count)d cell(s) more than the header names.",
+                    line.extra_cells,
+                )
+                % {"count": line.extra_cells},
+            )
         )
     _check_learner(row, ctx)
     exam_ok = _check_exam(row, ctx)
@@ -370,8 +450,14 @@ def allowance_csv_apply(
     report = allowance_csv_check(course=course, data=data, now=now)
     if not report.ok:
         raise CsvRowsInvalid(
-            f"{report.problem_rows} of {len(report.rows)} rows have problems; "
-            "nothing was saved. Fix them and upload the file again.",
+            ngettext(
+                "%(problems)d of %(total)d rows have problems; "
+                "nothing was saved. Fix them and upload the file again.",
+                "%(problems)d of %(total)d rows have problems; "
+                "nothing was saved. Fix them and upload the file again.",
+                report.problem_rows,
+            )
+            % {"problems": report.problem_rows, "total": len(report.rows)},
             rows=report.as_data(),
             problem_rows=report.problem_rows,
             total_rows=len(report.rows),

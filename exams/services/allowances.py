@@ -6,8 +6,10 @@ from decimal import Decimal, InvalidOperation
 from enum import Enum
 from typing import Any
 
+from django.conf import settings
 from django.db import IntegrityError, transaction
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
 
 from exams import integrations, timing
 from exams.exceptions import AllowanceExists, InvalidInput, NotEnrolled, NotFound
@@ -39,10 +41,12 @@ def _clean_minutes(value: Any) -> AllowanceValue:
     try:
         minutes = int(str(value).strip())
     except (TypeError, ValueError):
-        raise InvalidInput("Additional minutes must be a whole number.", field="value") from None
+        raise InvalidInput(_("Additional minutes must be a whole number."), field="value") from None
     if not 1 <= minutes <= MAX_ADDITIONAL_MINUTES:
         raise InvalidInput(
-            f"Additional minutes must be between 1 and {MAX_ADDITIONAL_MINUTES}.", field="value"
+            _("Additional minutes must be between 1 and %(max)s.")
+            % {"max": MAX_ADDITIONAL_MINUTES},
+            field="value",
         )
     return AllowanceValue(minutes=minutes)
 
@@ -52,23 +56,24 @@ def _clean_multiplier(value: Any) -> AllowanceValue:
         multiplier = Decimal(str(value).strip())
     except (InvalidOperation, TypeError):
         raise InvalidInput(
-            "The time multiplier must be a number such as 1.5.", field="value"
+            _("The time multiplier must be a number such as 1.5."), field="value"
         ) from None
     if not multiplier.is_finite() or not Decimal(1) < multiplier <= MAX_MULTIPLIER:
         raise InvalidInput(
-            f"The time multiplier must be above 1 and at most {MAX_MULTIPLIER}.", field="value"
+            _("The time multiplier must be above 1 and at most %(max)s.") % {"max": MAX_MULTIPLIER},
+            field="value",
         )
     if multiplier != multiplier.quantize(Decimal("0.01")):
-        raise InvalidInput("Use at most two decimals for the multiplier.", field="value")
+        raise InvalidInput(_("Use at most two decimals for the multiplier."), field="value")
     return AllowanceValue(multiplier=multiplier)
 
 
 def _clean_exception(value: Any) -> AllowanceValue:
     text = str(value or "").strip()
     if not text:
-        raise InvalidInput("Describe the exception for the reviewers.", field="value")
+        raise InvalidInput(_("Describe the exception for the reviewers."), field="value")
     if len(text) > 2000:
-        raise InvalidInput("Keep the exception under 2000 characters.", field="value")
+        raise InvalidInput(_("Keep the exception under 2000 characters."), field="value")
     return AllowanceValue(text=text)
 
 
@@ -83,7 +88,7 @@ def clean_value(kind: str, value: Any) -> AllowanceValue:
     """Check a raw value against the allowance kind; raise InvalidInput saying what is wrong."""
     cleaner = _CLEANERS.get(kind)  # type: ignore[call-overload]
     if cleaner is None:
-        raise InvalidInput(f"Unknown allowance kind '{kind}'.", field="kind")
+        raise InvalidInput(_("Unknown allowance kind '%(kind)s'.") % {"kind": kind}, field="kind")
     return cleaner(value)
 
 
@@ -108,11 +113,10 @@ def allowance_grant(
     now = now or timezone.now()
     cleaned = clean_value(kind, value)
     if exam is not None and (exam.course_id != course.pk or exam.exam_type == ExamType.NONE):
-        raise InvalidInput("The exam must be a special exam of this course.", field="exam")
+        raise InvalidInput(_("The exam must be a special exam of this course."), field="exam")
     if not integrations.is_enrolled(learner, course):
         raise NotEnrolled()
-    if expires_at is not None and expires_at <= now:
-        raise InvalidInput("The expiry must be in the future.", field="expires_at")
+    expires_at = clean_expiry(expires_at, now=now)
     try:
         with transaction.atomic():
             allowance = Allowance.objects.create(
@@ -160,8 +164,8 @@ def allowance_update(
     now = now or timezone.now()
     allowance = _allowance_locked(allowance_id)
     cleaned = clean_value(allowance.kind, value)
-    if isinstance(expires_at, datetime) and expires_at <= now:
-        raise InvalidInput("The expiry must be in the future.", field="expires_at")
+    if isinstance(expires_at, datetime):
+        expires_at = clean_expiry(expires_at, now=now)
     before = _details(allowance)
     allowance.minutes, allowance.multiplier, allowance.text = (
         cleaned.minutes,
@@ -216,7 +220,7 @@ def _allowance_locked(allowance_id: int) -> Allowance:
         .first()
     )
     if allowance is None:
-        raise NotFound("This allowance does not exist.")
+        raise NotFound(_("This allowance does not exist."))
     return allowance
 
 
@@ -255,12 +259,32 @@ def _extend_running_attempts(allowance: Allowance, *, actor: Actor, now: datetim
         )
 
 
+def clean_expiry(expires_at: datetime | None, *, now: datetime) -> datetime | None:
+    """An allowance's expiry in UTC: in the future and in the accepted range."""
+    if expires_at is None:
+        return None
+    if timezone.is_naive(expires_at):
+        raise InvalidInput(
+            _("Give the expiry as a date and time with its zone."), field="expires_at"
+        )
+    moment = timing.accepted_utc(expires_at)
+    if moment is None:
+        raise InvalidInput(
+            _("Give an expiry between the years 2000 and 2999 (UTC)."), field="expires_at"
+        )
+    if moment <= now:
+        raise InvalidInput(_("The expiry must be in the future."), field="expires_at")
+    return moment
+
+
 def _describe(allowance: Allowance, learner: Any) -> str:
+    """The audit summary: a stored record, so in the site's language whoever made the change."""
     scope = f"'{allowance.exam.name}'" if allowance.exam else "all timed exams"
-    return (
-        f"{allowance.get_kind_display()} {allowance.value_display} for "
-        f"{learner.get_username()} on {scope}"
-    )
+    with translation.override(settings.LANGUAGE_CODE):
+        return (
+            f"{allowance.get_kind_display()} {allowance.value_display} for "
+            f"{learner.get_username()} on {scope}"
+        )
 
 
 def _details(allowance: Allowance) -> dict[str, Any]:

@@ -9,6 +9,7 @@ from typing import Any
 from django.conf import settings
 from django.db import connection, transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from exams import grading, timing
 from exams.exceptions import DeadlinePassed, IllegalTransition, NotFound
@@ -44,21 +45,22 @@ def answer_save(
     Accepted until the deadline plus a short network grace. Past that the attempt is closed
     (if nothing closed it yet) and DeadlinePassed is raised: the answer is not saved.
     """
-    now = now or timezone.now()
     grace = settings.EXAMS_ANSWER_GRACE_SECONDS
     with transaction.atomic():
         try:
             attempt = attempt_get_locked(attempt_id=attempt_id)
         except Attempt.DoesNotExist:
-            raise NotFound("This attempt no longer exists.") from None
+            raise NotFound(_("This attempt no longer exists.")) from None
+        # After the lock: an answer that waited for a submit is judged at the time it is saved.
+        now = now or timezone.now()
         overdue = timing.is_overdue(deadline_at=attempt.deadline_at, now=now, grace_seconds=grace)
         if attempt.status in IN_PROGRESS and not overdue:
             question = Question.objects.filter(pk=question_id, exam_id=attempt.exam_id).first()
             if question is None:
-                raise NotFound("This question is not part of the exam.")
+                raise NotFound(_("This question is not part of the exam."))
             question_choices_load([question])
             cleaned = grading.clean_response(question_key(question), response)
-            answer, _ = Answer.objects.update_or_create(
+            answer, _created = Answer.objects.update_or_create(
                 attempt=attempt, question=question, defaults={"response": cleaned}
             )
             return answer
@@ -74,7 +76,7 @@ def answer_save(
     raise IllegalTransition(
         current=attempt.status,
         target="started",
-        message="Answers can only be saved while the exam is in progress.",
+        message=_("Answers can only be saved while the exam is in progress."),
     )
 
 

@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING
 from django.db import IntegrityError, transaction
 from django.db.models import Case, Value, When
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from exams import integrations, timing
 from exams.exceptions import (
@@ -37,10 +38,14 @@ S = AttemptStatus
 
 
 def locked(attempt_id: int) -> Attempt:
+    """The attempt, locked for this transaction; NotFound if it is gone.
+
+    Services read the clock after this: a call that waited for the lock records the time it
+    acted, so history rows and saved answers never contradict the order they were made in."""
     try:
         return attempt_get_locked(attempt_id=attempt_id)
     except Attempt.DoesNotExist:
-        raise NotFound("This attempt no longer exists.") from None
+        raise NotFound(_("This attempt no longer exists.")) from None
 
 
 def _is_timed(attempt: Attempt) -> bool:
@@ -58,12 +63,12 @@ def _choose_flags(exam: Exam, learner: "User", proctored: bool | None) -> tuple[
     """Return (taking_as_proctored, declined) for a new attempt, or raise why it is refused."""
     if exam.exam_type == ExamType.TIMED:
         if proctored:
-            raise InvalidInput("This exam is timed, not proctored.", field="proctored")
+            raise InvalidInput(_("This exam is timed, not proctored."), field="proctored")
         return False, False
     if exam.exam_type == ExamType.PRACTICE:
         if proctored is False:
             raise InvalidInput(
-                "Practice exams are always taken with proctoring.", field="proctored"
+                _("Practice exams are always taken with proctoring."), field="proctored"
             )
         return True, False
     # A proctored exam.
@@ -72,7 +77,7 @@ def _choose_flags(exam: Exam, learner: "User", proctored: bool | None) -> tuple[
             raise VerifiedTrackRequired()
         return False, False  # an open exam: no timer, no credit
     if proctored is None:
-        raise InvalidInput("Choose whether to take the exam with proctoring.", field="proctored")
+        raise InvalidInput(_("Choose whether to take the exam with proctoring."), field="proctored")
     if not proctored and not exam.course.allow_opting_out:
         raise OptOutNotAllowed()
     return bool(proctored), not proctored
@@ -80,10 +85,16 @@ def _choose_flags(exam: Exam, learner: "User", proctored: bool | None) -> tuple[
 
 @transaction.atomic
 def attempt_create(
-    *, exam: Exam, learner: "User", proctored: bool | None, now: datetime | None = None
+    *,
+    exam: Exam,
+    learner: "User",
+    proctored: bool | None,
+    language: str = "",
+    now: datetime | None = None,
 ) -> Attempt:
     """Create the learner's attempt with their proctoring choice (False on a proctored exam
-    is the opt-out: the attempt is `declined` and becomes an open exam).
+    is the opt-out: the attempt is `declined` and becomes an open exam). `language` is the site
+    language the learner uses: the e-mails about this attempt are written in it.
 
     Idempotent: the same request again returns the attempt it made. A different choice for an
     exam already attempted raises AttemptExists. Two racing creates make one attempt (the
@@ -91,7 +102,7 @@ def attempt_create(
     """
     now = now or timezone.now()
     if not exam.is_active or exam.exam_type == ExamType.NONE:
-        raise NotFound("This exam does not exist.")
+        raise NotFound(_("This exam does not exist."))
     if not integrations.is_enrolled(learner, exam.course):
         raise NotEnrolled()
     if exam.is_proctored_type and not exam.course.proctored_exams_enabled:
@@ -111,6 +122,7 @@ def attempt_create(
                 learner=learner,
                 taking_as_proctored=as_proctored,
                 is_sample_attempt=exam.is_practice,
+                language=language,
             )
     except IntegrityError:
         existing = _existing_attempt(exam, learner)
@@ -134,7 +146,7 @@ def _existing_attempt(exam: Exam, learner: "User") -> Attempt | None:
         ).first()
         if first is None or first.status in LIVE:
             return first
-        raise AttemptExists("Use 'try again' to start a new practice attempt.")
+        raise AttemptExists(_("Use 'try again' to start a new practice attempt."))
     return attempts.first()
 
 
@@ -184,8 +196,8 @@ def _simple_move(
     now: datetime | None,
     reason: str,
 ) -> Attempt:
-    now = now or timezone.now()
     attempt = locked(attempt_id)
+    now = now or timezone.now()  # after the lock (see locked)
     if attempt.status == to:
         return attempt
     # The table also allows error -> setup/ready, but that move is the staff resume's alone.
@@ -204,8 +216,8 @@ def attempt_start(*, attempt_id: int, actor: Actor, now: datetime | None = None)
     the due date; after an error the learner gets the seconds that remained. A running attempt
     is returned unchanged, so a double click can never push the deadline back.
     """
-    now = now or timezone.now()
     attempt = locked(attempt_id)
+    now = now or timezone.now()  # after the lock (see locked)
     if attempt.status in IN_PROGRESS:
         return attempt
     exam = attempt.exam
@@ -249,8 +261,8 @@ def attempt_start(*, attempt_id: int, actor: Actor, now: datetime | None = None)
 @transaction.atomic
 def attempt_stop(*, attempt_id: int, actor: Actor, now: datetime | None = None) -> Attempt:
     """The learner asked to end the exam and is asked to confirm; the clock keeps running."""
-    now = now or timezone.now()
     attempt = locked(attempt_id)
+    now = now or timezone.now()  # after the lock (see locked)
     if attempt.status == S.READY_TO_SUBMIT or expire_if_overdue(attempt, now):
         return attempt
     transition(attempt, to=S.READY_TO_SUBMIT, actor=actor, at=now)
@@ -261,8 +273,8 @@ def attempt_stop(*, attempt_id: int, actor: Actor, now: datetime | None = None) 
 @transaction.atomic
 def attempt_continue(*, attempt_id: int, actor: Actor, now: datetime | None = None) -> Attempt:
     """The learner chose 'continue working' instead of ending the exam."""
-    now = now or timezone.now()
     attempt = locked(attempt_id)
+    now = now or timezone.now()  # after the lock (see locked)
     if attempt.status == S.STARTED or expire_if_overdue(attempt, now):
         return attempt
     if attempt.status != S.READY_TO_SUBMIT:
@@ -279,8 +291,8 @@ def attempt_submit(*, attempt_id: int, actor: Actor, now: datetime | None = None
     An attempt that already ended is returned unchanged. Past the deadline the attempt is
     closed as timed out, at its deadline.
     """
-    now = now or timezone.now()
     attempt = locked(attempt_id)
+    now = now or timezone.now()  # after the lock (see locked)
     if attempt.status in FINISHED:
         return attempt
     if attempt.status in IN_PROGRESS and timing.is_overdue(
@@ -308,15 +320,15 @@ def attempt_error(
     report this only before the exam ends (`by_learner`); after that only the provider may
     (a failed upload).
     """
-    now = now or timezone.now()
     attempt = locked(attempt_id)
+    now = now or timezone.now()  # after the lock (see locked)
     if attempt.status == S.ERROR or expire_if_overdue(attempt, now):
         return attempt
     if by_learner and attempt.status not in IN_PROGRESS | PRE_START:
         raise IllegalTransition(
             current=attempt.status,
             target=S.ERROR,
-            message="The exam has ended; the proctoring software can no longer stop it.",
+            message=_("The exam has ended; the proctoring software can no longer stop it."),
         )
     running = attempt.status in IN_PROGRESS
     remaining = timing.seconds_remaining(deadline_at=attempt.deadline_at, now=now)
@@ -342,8 +354,8 @@ def attempt_resume(*, attempt_id: int, actor: Actor, now: datetime | None = None
     with the seconds that remained. Only attempts that errored before they ended qualify. Past
     the due date the attempt is closed as timed out instead, and its saved answers graded.
     """
-    now = now or timezone.now()
     attempt = locked(attempt_id)
+    now = now or timezone.now()  # after the lock (see locked)
     if _was_just_resumed(attempt):
         return attempt
     if attempt.status != S.ERROR or attempt.completed_at is not None:

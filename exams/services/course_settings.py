@@ -15,6 +15,8 @@ from typing import Any
 from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from exams import timing
 from exams.exceptions import (
@@ -47,7 +49,7 @@ UNFINISHED = LIVE | {AttemptStatus.ERROR}
 
 def _clean_bool(value: Any, field: str) -> bool:
     if not isinstance(value, bool):
-        raise InvalidInput("Give true or false.", field=field)
+        raise InvalidInput(_("Give true or false."), field=field)
     return value
 
 
@@ -56,7 +58,8 @@ def _clean_provider(value: Any) -> str:
     if name not in settings.PROCTORING_PROVIDERS:
         choices = ", ".join(sorted(settings.PROCTORING_PROVIDERS))
         raise InvalidInput(
-            f"Unknown proctoring provider '{name}'. Choose one of: {choices}.",
+            _("Unknown proctoring provider '%(name)s'. Choose one of: %(choices)s.")
+            % {"name": name, "choices": choices},
             field="proctoring_provider",
         )
     return name
@@ -65,13 +68,17 @@ def _clean_provider(value: Any) -> str:
 def _unknown_fields(changes: Mapping[str, Any], allowed: tuple[str, ...]) -> None:
     unknown = sorted(set(changes) - set(allowed))
     if unknown:
-        raise InvalidInput(f"Unknown settings: {', '.join(unknown)}.", fields=unknown)
+        raise InvalidInput(
+            ngettext("Unknown settings: %(names)s.", "Unknown settings: %(names)s.", len(unknown))
+            % {"names": ", ".join(unknown)},
+            fields=unknown,
+        )
 
 
 def _course_locked(course_id: int) -> Course:
     course = Course.objects.select_for_update().filter(pk=course_id).first()
     if course is None:
-        raise NotFound("No such course.")
+        raise NotFound(_("No such course."))
     return course
 
 
@@ -129,8 +136,14 @@ def _check_no_active_proctored_exams(course: Course) -> None:
     if exams:
         names = ", ".join(f"'{exam['name']}'" for exam in exams)
         raise ProctoredExamsActive(
-            "These proctored or practice exams are still active: "
-            f"{names}. Make them timed exams or deactivate them first.",
+            ngettext(
+                "These proctored or practice exams are still active: "
+                "%(names)s. Make them timed exams or deactivate them first.",
+                "These proctored or practice exams are still active: "
+                "%(names)s. Make them timed exams or deactivate them first.",
+                len(exams),
+            )
+            % {"names": names},
             exams=exams,
         )
 
@@ -141,8 +154,14 @@ def _check_provider_not_in_use(course: Course) -> None:
     ).count()
     if unfinished:
         raise ProviderInUse(
-            f"{unfinished} proctored attempt(s) are not finished yet with the current "
-            "provider; change the provider once they have finished.",
+            ngettext(
+                "%(count)d proctored attempt(s) are not finished yet with the current "
+                "provider; change the provider once they have finished.",
+                "%(count)d proctored attempt(s) are not finished yet with the current "
+                "provider; change the provider once they have finished.",
+                unfinished,
+            )
+            % {"count": unfinished},
             attempts=unfinished,
         )
 
@@ -151,7 +170,9 @@ def _clean_exam_type(value: Any) -> str:
     if value not in ExamType.values:
         choices = ", ".join(ExamType.values)
         raise InvalidInput(
-            f"Unknown exam type '{value}'. Choose one of: {choices}.", field="exam_type"
+            _("Unknown exam type '%(value)s'. Choose one of: %(choices)s.")
+            % {"value": value, "choices": choices},
+            field="exam_type",
         )
     return str(value)
 
@@ -169,7 +190,13 @@ def _clean_review_rules(value: Any) -> str:
     text = str(value or "").strip()
     if len(text) > MAX_REVIEW_RULES:
         raise InvalidInput(
-            f"Keep the review rules under {MAX_REVIEW_RULES} characters.", field="review_rules"
+            ngettext(
+                "Keep the review rules under %(max)d character.",
+                "Keep the review rules under %(max)d characters.",
+                MAX_REVIEW_RULES,
+            )
+            % {"max": MAX_REVIEW_RULES},
+            field="review_rules",
         )
     return text
 
@@ -178,20 +205,29 @@ def _clean_due_at(value: Any) -> datetime | None:
     if value is None:
         return None
     if not isinstance(value, datetime) or timezone.is_naive(value):
-        raise InvalidInput("Give the due date as a date and time with its zone.", field="due_at")
-    return value
+        raise InvalidInput(_("Give the due date as a date and time with its zone."), field="due_at")
+    moment = timing.accepted_utc(value)
+    if moment is None:
+        raise InvalidInput(
+            _("Give a due date between the years 2000 and 2999 (UTC)."), field="due_at"
+        )
+    return moment
 
 
 def _clean_passing_percent(value: Any) -> Decimal:
     try:
         percent = Decimal(str(value).strip())
     except (InvalidOperation, TypeError):
-        raise InvalidInput("The passing score must be a number.", field="passing_percent") from None
+        raise InvalidInput(
+            _("The passing score must be a number."), field="passing_percent"
+        ) from None
     if not percent.is_finite() or not Decimal(0) <= percent <= Decimal(100):
-        raise InvalidInput("The passing score must be between 0 and 100.", field="passing_percent")
+        raise InvalidInput(
+            _("The passing score must be between 0 and 100."), field="passing_percent"
+        )
     if percent != percent.quantize(Decimal("0.01")):
         raise InvalidInput(
-            "Use at most two decimals for the passing score.", field="passing_percent"
+            _("Use at most two decimals for the passing score."), field="passing_percent"
         )
     return percent.quantize(Decimal("0.01"))
 
@@ -233,7 +269,7 @@ def exam_settings_update(
     cleaned = exam_settings_clean(changes)
     course_id = Exam.objects.filter(pk=exam_id).values_list("course_id", flat=True).first()
     if course_id is None:
-        raise NotFound("No such exam.")
+        raise NotFound(_("No such exam."))
     course = _course_locked(course_id)
     exam = Exam.objects.select_for_update().get(pk=exam_id)
     changed = {k: v for k, v in cleaned.items() if getattr(exam, k) != v}
@@ -263,8 +299,14 @@ def _check_exam_change(exam: Exam, course: Course, changed: dict[str, Any]) -> N
         attempts = Attempt.objects.filter(exam=exam).count()
         if attempts:
             raise ExamHasAttempts(
-                f"'{exam.name}' already has {attempts} attempt(s); its type can no longer "
-                "change. Clear the attempts first, or create a new exam.",
+                ngettext(
+                    "'%(exam)s' already has %(count)d attempt(s); its type can no longer "
+                    "change. Clear the attempts first, or create a new exam.",
+                    "'%(exam)s' already has %(count)d attempt(s); its type can no longer "
+                    "change. Clear the attempts first, or create a new exam.",
+                    attempts,
+                )
+                % {"exam": exam.name, "count": attempts},
                 attempts=attempts,
             )
     becomes_proctored = "exam_type" in changed or changed.get("is_active") is True
@@ -276,14 +318,16 @@ def _check_exam_change(exam: Exam, course: Course, changed: dict[str, Any]) -> N
         and not course.proctored_exams_enabled
     ):
         raise ProctoringDisabled(
-            "Proctored and practice exams are not enabled for this course. Turn on "
-            "Enable Proctored Exams in the course settings first.",
+            _(
+                "Proctored and practice exams are not enabled for this course. Turn on "
+                "Enable Proctored Exams in the course settings first."
+            ),
             field="exam_type",
         )
     minutes = changed.get("time_limit_minutes", exam.time_limit_minutes)
     if new_type != ExamType.NONE and not minutes:
         raise InvalidInput(
-            "Timed, proctored and practice exams need a Time Allotted (HH:MM).",
+            _("Timed, proctored and practice exams need a Time Allotted (HH:MM)."),
             field="time_allotted",
         )
 

@@ -34,11 +34,11 @@ def attempt_expire(*, attempt_id: int, now: datetime | None = None) -> Attempt |
     Does nothing if the attempt already ended, was cleared, or its deadline moved later (extra
     time granted after the sweep picked it up). Returns None for a cleared attempt.
     """
-    now = now or timezone.now()
     try:
         attempt = attempt_get_locked(attempt_id=attempt_id)
     except Attempt.DoesNotExist:
         return None
+    now = now or timezone.now()  # after the lock
     expire_if_overdue(attempt, now, grace_seconds=settings.EXAMS_ANSWER_GRACE_SECONDS)
     return attempt
 

@@ -4,6 +4,7 @@ from datetime import datetime
 
 from django.db import IntegrityError, transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from exams.exceptions import AttemptInProgress, InvalidInput, NotFound
 from exams.models import Attempt, AuditAction
@@ -19,11 +20,11 @@ def attempt_clear(*, attempt_id: int, actor: Actor, now: datetime | None = None)
     Permanent. The audit log keeps who cleared what and when; the attempt's status history is
     kept (detached from the deleted row). Returns False if the attempt was already gone.
     """
-    now = now or timezone.now()
     try:
         attempt = attempt_get_locked(attempt_id=attempt_id)
     except Attempt.DoesNotExist:
         return False
+    now = now or timezone.now()  # after the lock
     exam = attempt.exam
     learner = attempt.learner
     audit(
@@ -57,13 +58,13 @@ def attempt_practice_reset(
 
     A double click makes one new attempt: the second call finds the live one and returns it.
     """
-    now = now or timezone.now()
     try:
         old = attempt_get_locked(attempt_id=attempt_id)
     except Attempt.DoesNotExist:
-        raise NotFound("This attempt no longer exists.") from None
+        raise NotFound(_("This attempt no longer exists.")) from None
+    now = now or timezone.now()  # after the lock
     if not old.is_sample_attempt:
-        raise InvalidInput("Only practice exams can be retried; ask course staff to clear it.")
+        raise InvalidInput(_("Only practice exams can be retried; ask course staff to clear it."))
     live = Attempt.objects.filter(
         exam_id=old.exam_id, learner_id=old.learner_id, status__in=LIVE
     ).first()
@@ -79,6 +80,7 @@ def attempt_practice_reset(
                 learner_id=old.learner_id,
                 taking_as_proctored=old.taking_as_proctored,
                 is_sample_attempt=True,
+                language=old.language,
             )
     except IntegrityError:
         live = Attempt.objects.filter(

@@ -4,6 +4,7 @@ from datetime import datetime
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from exams.exceptions import IllegalTransition, InvalidInput
 from exams.models import Attempt
@@ -19,8 +20,8 @@ def attempt_session_submitted(
     *, attempt_id: int, actor: Actor = None, now: datetime | None = None
 ) -> Attempt:
     """The provider confirmed the session upload: the attempt waits for its review."""
-    now = now or timezone.now()
     attempt = locked(attempt_id)
+    now = now or timezone.now()  # after the lock
     if attempt.status in (S.SUBMITTED, *REVIEW_RESULTS):
         return attempt
     transition(attempt, to=S.SUBMITTED, actor=actor, at=now, reason="session uploaded")
@@ -43,10 +44,12 @@ def attempt_review_result(
     attempt passes through `submitted` first, and both moves are recorded. The order of
     competing reviews is the caller's concern (proctoring keeps the newest).
     """
-    now = now or timezone.now()
     if result not in REVIEW_RESULTS:
-        raise InvalidInput(f"'{result}' is not a review result.", field="result")
+        raise InvalidInput(
+            _("'%(result)s' is not a review result.") % {"result": result}, field="result"
+        )
     attempt = locked(attempt_id)
+    now = now or timezone.now()  # after the lock
     if attempt.status == result:
         return attempt
     if attempt.status == S.ERROR and attempt.completed_at is None and result != S.ERROR:
@@ -54,8 +57,10 @@ def attempt_review_result(
         raise IllegalTransition(
             current=attempt.status,
             target=result,
-            message="This attempt stopped with an error before the learner finished the exam; "
-            "let the learner resume instead.",
+            message=_(
+                "This attempt stopped with an error before the learner finished the exam; "
+                "let the learner resume instead."
+            ),
         )
     if attempt.status in IN_PROGRESS:
         # A review follows the exam. An `error` result here would also skip attempt_error's
@@ -63,7 +68,7 @@ def attempt_review_result(
         raise IllegalTransition(
             current=attempt.status,
             target=result,
-            message="The learner is still taking this exam; a review can only follow its end.",
+            message=_("The learner is still taking this exam; a review can only follow its end."),
         )
     if attempt.status in (S.COMPLETED, S.TIMED_OUT) and result != S.ERROR:
         transition(attempt, to=S.SUBMITTED, actor=actor, at=now, reason="review received")

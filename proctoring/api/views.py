@@ -9,6 +9,7 @@ from rest_framework.response import Response
 from rest_framework.throttling import SimpleRateThrottle
 from rest_framework.views import APIView
 
+from exams.client_address import client_address
 from proctoring.exceptions import CallbackRejected
 from proctoring.services import callback_receive
 
@@ -30,7 +31,7 @@ class CallbackRateThrottle(SimpleRateThrottle):
 
     def get_cache_key(self, request: Request, view: APIView) -> str:
         provider = view.kwargs.get("provider", "") if hasattr(view, "kwargs") else ""
-        return f"throttle_callback_{provider}_{self.get_ident(request)}"
+        return f"throttle_callback_{provider}_{client_address(request)}"
 
 
 class CallbackApi(APIView):

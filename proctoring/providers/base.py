@@ -1,6 +1,5 @@
 """The one interface every proctoring provider implements, with typed inputs and outputs."""
 
-import json
 from abc import ABC, abstractmethod
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -9,6 +8,7 @@ from typing import Any
 
 from django.utils.dateparse import parse_datetime
 
+from exams import json_input, timing
 from proctoring import signing
 from proctoring.exceptions import CallbackRejected
 
@@ -138,9 +138,7 @@ class ProctoringProvider(ABC):
         delivery_id = data.get("delivery_id")
         event = data.get("event")
         code = data.get("attempt_code")
-        occurred = (
-            parse_datetime(str(data.get("occurred_at", ""))) if data.get("occurred_at") else None
-        )
+        occurred = _moment(data.get("occurred_at"))
         if not isinstance(delivery_id, str) or not 0 < len(delivery_id) <= 128:
             raise CallbackRejected(
                 "malformed_body", "delivery_id must be a string of 1-128 characters."
@@ -149,9 +147,10 @@ class ProctoringProvider(ABC):
             raise CallbackRejected("malformed_body", f"event must be one of {sorted(EVENTS)}.")
         if not isinstance(code, str) or not 0 < len(code) <= 64:
             raise CallbackRejected("malformed_body", "attempt_code must be a string.")
-        if occurred is None or occurred.tzinfo is None:
+        if occurred is None:
             raise CallbackRejected(
-                "malformed_body", "occurred_at must be an ISO 8601 time with offset."
+                "malformed_body",
+                "occurred_at must be an ISO 8601 time with offset, in the years 2000-2999.",
             )
         review = data.get("review") or {}
         if not isinstance(review, dict):
@@ -187,9 +186,9 @@ def _json_object(body: bytes) -> dict[str, Any]:
     """The body as a JSON object; CallbackRejected if it is none, or if one of its strings holds
     a NUL character ("\\u0000": PostgreSQL text cannot store it)."""
     try:
-        data = json.loads(body)
-    except (ValueError, UnicodeDecodeError):
-        raise CallbackRejected("malformed_body", "The body is not JSON.") from None
+        data = json_input.parse(body)
+    except json_input.JsonInputError as error:
+        raise CallbackRejected("malformed_body", str(error)) from None
     if not isinstance(data, dict):
         raise CallbackRejected("malformed_body", "The body must be a JSON object.")
     if _has_nul(data):
@@ -198,11 +197,31 @@ def _json_object(body: bytes) -> dict[str, Any]:
 
 
 def _has_nul(value: Any) -> bool:
-    """True if a NUL character is in any string (key or value) of parsed JSON."""
-    if isinstance(value, str):
-        return "\x00" in value
-    if isinstance(value, dict):
-        return any(_has_nul(k) or _has_nul(v) for k, v in value.items())
-    if isinstance(value, list):
-        return any(_has_nul(item) for item in value)
+    """True if a NUL character is in any string (key or value) of parsed JSON (walked without
+    recursion)."""
+    stack = [value]
+    while stack:
+        current = stack.pop()
+        if isinstance(current, str):
+            if "\x00" in current:
+                return True
+        elif isinstance(current, dict):
+            stack.extend(current.keys())
+            stack.extend(current.values())
+        elif isinstance(current, list):
+            stack.extend(current)
     return False
+
+
+def _moment(value: object) -> datetime | None:
+    """An ISO 8601 time with offset, in UTC and in the accepted range; else None (also for a
+    well-formed impossible one, such as month 13)."""
+    if not isinstance(value, str) or not value:
+        return None
+    try:
+        parsed = parse_datetime(value)
+    except ValueError:
+        return None
+    if parsed is None or parsed.tzinfo is None:
+        return None
+    return timing.accepted_utc(parsed)

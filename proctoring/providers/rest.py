@@ -11,6 +11,9 @@ import urllib.request
 from dataclasses import asdict
 from typing import Any
 
+from django.utils.translation import gettext as _
+
+from exams import json_input
 from proctoring.exceptions import ProviderUnavailable
 from proctoring.providers.base import (
     ExamRegistration,
@@ -42,8 +45,8 @@ class RestProvider(ProctoringProvider):
         except (urllib.error.URLError, TimeoutError, OSError) as error:
             raise ProviderUnavailable(f"{self.name}: {error}") from None
         try:
-            data = json.loads(body or b"{}")
-        except ValueError:
+            data = json_input.parse(body or b"{}")
+        except json_input.JsonInputError:
             raise ProviderUnavailable(f"{self.name}: the answer is not JSON") from None
         if not isinstance(data, dict):
             raise ProviderUnavailable(f"{self.name}: unexpected answer")
@@ -67,7 +70,7 @@ class RestProvider(ProctoringProvider):
     def learner_ui(self, attempt_code: str) -> LearnerUi:
         return LearnerUi(
             steps=(
-                SetupStep("Install", "Download and install the proctoring software."),
-                SetupStep("Checks", "Follow the software's identity and room checks."),
+                SetupStep(_("Install"), _("Download and install the proctoring software.")),
+                SetupStep(_("Checks"), _("Follow the software's identity and room checks.")),
             ),
         )

@@ -2,16 +2,17 @@
 
 import logging
 from collections.abc import Mapping
-from datetime import datetime
+from datetime import datetime, timedelta
 from functools import partial
 
+from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from exams import services as exam_services
 from exams.broker import enqueue
 from exams.exceptions import DomainError
-from exams.models import Attempt, AuditAction, AuditLogEntry
+from exams.models import Attempt, AuditAction, AuditLogEntry, Course
 from proctoring.exceptions import CallbackRejected
 from proctoring.models import CallbackDelivery, DeliveryStatus, ProviderSession
 from proctoring.providers import get_provider
@@ -20,6 +21,8 @@ from proctoring.services.reviews import review_record
 
 log = logging.getLogger(__name__)
 
+# Characters kept of a refused delivery's body: enough to see what was sent.
+REJECTED_BODY_CHARS = 2_000
 KEPT_HEADERS = ("x-proctoring-timestamp", "x-proctoring-signature", "content-type")
 
 
@@ -44,16 +47,7 @@ def callback_receive(
         provider.verify_callback(headers, body, now)
         event = provider.parse_callback(body)
     except CallbackRejected as rejection:
-        CallbackDelivery.objects.create(
-            provider=provider_name,
-            received_at=now,
-            headers=kept,
-            body=text[:100_000],
-            status=DeliveryStatus.REJECTED,
-            outcome=rejection.code,
-            detail=rejection.message,
-            processed_at=now,
-        )
+        _keep_rejected(provider_name, kept, text, rejection, now)
         raise
     existing = (
         CallbackDelivery.objects.filter(provider=provider_name, delivery_id=event.delivery_id)
@@ -83,6 +77,39 @@ def callback_receive(
     return delivery, True
 
 
+def _keep_rejected(
+    provider_name: str,
+    headers: dict[str, str],
+    text: str,
+    rejection: CallbackRejected,
+    now: datetime,
+) -> None:
+    """Keep a refused delivery for support to read, bounded: anyone can send one, so only its
+    first REJECTED_BODY_CHARS, and at most PROCTORING_REJECTED_KEPT_PER_MINUTE per provider
+    (beyond that only a log line)."""
+    limit = settings.PROCTORING_REJECTED_KEPT_PER_MINUTE
+    recent = CallbackDelivery.objects.filter(
+        provider=provider_name,
+        status=DeliveryStatus.REJECTED,
+        received_at__gte=now - timedelta(minutes=1),
+    )
+    if recent[:limit].count() >= limit:
+        log.warning(
+            "%s callback refused (%s), not kept: too many lately", provider_name, rejection.code
+        )
+        return
+    CallbackDelivery.objects.create(
+        provider=provider_name,
+        received_at=now,
+        headers=headers,
+        body=text[:REJECTED_BODY_CHARS],
+        status=DeliveryStatus.REJECTED,
+        outcome=rejection.code,
+        detail=rejection.message,
+        processed_at=now,
+    )
+
+
 def _queue_processing(delivery_id: int) -> None:
     from proctoring.tasks import callback_process_task
 
@@ -94,17 +121,21 @@ def callback_process(*, delivery_id: int, now: datetime | None = None) -> Callba
     """Apply a stored delivery to its attempt, once.
 
     Safe to run twice: only a delivery still `received` is processed. A delivery that cannot
-    apply (unknown or cleared attempt, a move the attempt cannot make) is kept as `ignored`
-    with a code saying why.
+    apply (unknown or cleared attempt, an attempt another provider proctors, a move the
+    attempt cannot make) is kept as `ignored` with a code saying why.
     """
-    now = now or timezone.now()
     with transaction.atomic():
         delivery = CallbackDelivery.objects.select_for_update().get(pk=delivery_id)
         if delivery.status != DeliveryStatus.RECEIVED:
             return delivery
+        now = now or timezone.now()  # after the lock
         provider = get_provider(delivery.provider)
         event = provider.parse_callback(delivery.body.encode())
         attempt = Attempt.objects.filter(attempt_code=event.attempt_code).first()
+        if attempt is not None and _provider_of(attempt) != delivery.provider:
+            # Signed by a provider the attempt does not use: a learner knows their attempt
+            # code, and another provider's secret must not decide their review.
+            return _finish(delivery, DeliveryStatus.IGNORED, "other_provider", now)
         if attempt is None:
             outcome = _missing_attempt_outcome(event.attempt_code)
             if event.event == "review":
@@ -123,6 +154,16 @@ def callback_process(*, delivery_id: int, now: datetime | None = None) -> Callba
             return _finish(delivery, DeliveryStatus.IGNORED, error.code, now, error.message)
         status = DeliveryStatus.APPLIED if outcome == "applied" else DeliveryStatus.IGNORED
         return _finish(delivery, status, outcome, now)
+
+
+def _provider_of(attempt: Attempt) -> str:
+    """The provider that proctors the attempt: its session's, else its course's."""
+    opened = ProviderSession.objects.filter(attempt_code=attempt.attempt_code)
+    return opened.values_list("provider", flat=True).first() or (
+        Course.objects.filter(pk=attempt.course_id)
+        .values_list("proctoring_provider", flat=True)
+        .get()
+    )
 
 
 def _missing_attempt_outcome(attempt_code: str) -> str:

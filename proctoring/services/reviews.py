@@ -6,13 +6,14 @@ from typing import TYPE_CHECKING
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from exams import services as exam_services
 from exams.broker import enqueue
 from exams.exceptions import Conflict, DomainError, InvalidInput, NotFound
 from exams.models import Attempt
 from exams.selectors import attempt_get_locked
-from exams.state_machine import AttemptStatus
+from exams.state_machine import IN_PROGRESS, AttemptStatus
 from proctoring.models import CallbackDelivery, Review
 from proctoring.providers.base import CallbackEvent, ProctoringProvider
 
@@ -21,6 +22,8 @@ if TYPE_CHECKING:
 
 EMAILED_RESULTS = frozenset({AttemptStatus.VERIFIED, AttemptStatus.REJECTED})
 # Attempts whose review support staff may settle by hand.
+# Why a review waits: it arrived while the learner was still taking the exam.
+HELD = "attempt_in_progress"
 HAND_REVIEW_STATUSES = frozenset({AttemptStatus.SECOND_REVIEW_REQUIRED, AttemptStatus.ERROR})
 
 
@@ -58,6 +61,9 @@ def review_record(
 
 
 def _apply(review: Review, attempt: Attempt, *, actor: "User | None", now: datetime) -> None:
+    # The attempt's row lock first, so "is a newer review applied?" sees every review whose
+    # processing got the lock before this one (two workers, two reviews of one attempt).
+    attempt_get_locked(attempt_id=attempt.pk)
     newer = (
         Review.objects.filter(attempt=attempt, is_applied=True, reviewed_at__gt=review.reviewed_at)
         .exclude(pk=review.pk)
@@ -78,7 +84,9 @@ def _apply(review: Review, attempt: Attempt, *, actor: "User | None", now: datet
                 reason=f"review {review.verdict} ({review.provider})",
             )
     except DomainError as error:
-        review.not_applied_reason = error.code
+        still_running = Attempt.objects.filter(pk=attempt.pk, status__in=IN_PROGRESS).exists()
+        # A review that overtook the learner's submit is held, and applied when the exam ends.
+        review.not_applied_reason = HELD if still_running else error.code
         review.save(update_fields=["not_applied_reason"])
         return
     review.is_applied = True
@@ -97,22 +105,48 @@ def _apply(review: Review, attempt: Attempt, *, actor: "User | None", now: datet
         )
 
 
+def reviews_apply_held(*, attempt_id: int, now: datetime | None = None) -> Review | None:
+    """Apply the newest review held while the attempt was still in progress (it overtook the
+    learner's submit), once the exam has ended; the older held ones become stale. Safe to run
+    twice: nothing is held any more the second time."""
+    with transaction.atomic():
+        try:
+            attempt = attempt_get_locked(attempt_id=attempt_id)
+        except Attempt.DoesNotExist:
+            return None
+        if attempt.status in IN_PROGRESS:
+            return None
+        now = now or timezone.now()  # after the lock
+        held = Review.objects.filter(attempt=attempt, is_applied=False, not_applied_reason=HELD)
+        newest = held.order_by("-reviewed_at", "-id").first()
+        if newest is None:
+            return None
+        held.exclude(pk=newest.pk).update(not_applied_reason="stale_review")
+        newest.not_applied_reason = ""
+        newest.save(update_fields=["not_applied_reason"])
+        _apply(newest, attempt, actor=None, now=now)
+        return newest
+
+
 @transaction.atomic
 def review_decide(
     *, attempt_id: int, result: str, comments: str, actor: "User", now: datetime | None = None
 ) -> Review:
     """Support staff settle a review by hand (second review, provider error)."""
-    now = now or timezone.now()
     if result not in (AttemptStatus.VERIFIED, AttemptStatus.REJECTED):
-        raise InvalidInput("Decide Satisfactory or Unsatisfactory.", field="result")
+        raise InvalidInput(_("Decide Satisfactory or Unsatisfactory."), field="result")
     try:
         attempt = attempt_get_locked(attempt_id=attempt_id)
     except Attempt.DoesNotExist:
-        raise NotFound("This attempt no longer exists.") from None
+        raise NotFound(_("This attempt no longer exists.")) from None
+    now = now or timezone.now()  # after the lock
     if attempt.status not in HAND_REVIEW_STATUSES:
         raise Conflict(
-            "Only attempts waiting for a second review or in error can be marked by hand "
-            f"(this one is {attempt.get_status_display()})."
+            _(
+                "Only attempts waiting for a second review or in error can be marked by hand "
+                "(this one is %(status)s)."
+            )
+            % {"status": attempt.get_status_display()}
         )
     review = Review.objects.create(
         attempt=attempt,
@@ -127,5 +161,8 @@ def review_decide(
     )
     _apply(review, attempt, actor=actor, now=now)
     if not review.is_applied:
-        raise Conflict(f"The decision could not be applied ({review.not_applied_reason}).")
+        raise Conflict(
+            _("The decision could not be applied (%(reason)s).")
+            % {"reason": review.not_applied_reason}
+        )
     return review

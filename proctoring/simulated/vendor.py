@@ -10,6 +10,7 @@ from typing import Any
 from django.conf import settings
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from proctoring import signing
 from proctoring.exceptions import ProviderUnavailable
@@ -49,6 +50,8 @@ def send(*, base_url: str, attempt_code: str, event: str, **fields: Any) -> dict
             answer: dict[str, Any] = json.loads(response.read() or b"{}")
             return answer
     except urllib.error.HTTPError as error:
-        raise ProviderUnavailable(f"callback refused: HTTP {error.code}") from None
+        raise ProviderUnavailable(
+            _("callback refused: HTTP %(status)s") % {"status": error.code}
+        ) from None
     except (urllib.error.URLError, TimeoutError, OSError) as error:
-        raise ProviderUnavailable(f"callback failed: {error}") from None
+        raise ProviderUnavailable(_("callback failed: %(error)s") % {"error": error}) from None

@@ -4,6 +4,7 @@ from datetime import timedelta
 
 from django.conf import settings
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema, extend_schema_serializer
 from rest_framework import serializers
 from rest_framework.request import Request
@@ -33,7 +34,7 @@ class JobOutput(serializers.Serializer):
     file_name = serializers.CharField()
     error = serializers.CharField()
     download_url = serializers.CharField(
-        allow_null=True, help_text="Signed for you; expires within 5 minutes."
+        allow_null=True, help_text=_("Signed for you; expires within 5 minutes.")
     )
     links_expire_at = serializers.DateTimeField(allow_null=True)
 
@@ -72,7 +73,7 @@ class ReportRetryApi(APIView):
     def post(self, request: Request, job_id: int) -> Response:
         job = ReportJob.objects.select_related("course").filter(pk=job_id).first()
         if job is None:
-            raise NotFound("No such report.")
+            raise NotFound(_("No such report."))
         access_course_reports(request.user, job.course.course_id)
         job = services.report_retry(job_id=job.pk)
         return Response(JobOutput(_views([job], request_user(request).pk)[0]).data, status=202)

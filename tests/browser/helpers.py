@@ -136,6 +136,33 @@ def axe_violations(page: Page) -> list[dict]:
     return [v for v in results["violations"] if v.get("impact") in BLOCKING_IMPACTS]
 
 
+# Every shipped language: axe-core runs on each page in each of them.
+LANGUAGES = ("en", "es", "fr", "ar")
+
+
+def violations_in_each_language(open_page, languages=LANGUAGES) -> dict[str, list]:
+    """`open_page(language)` opens the page in that language; axe-core's serious and
+    critical findings by language (only the languages that have any)."""
+    found = {}
+    for language in languages:
+        page = open_page(language)
+        settle_if_timed(page)
+        assert page.locator("html").get_attribute("lang") == language
+        violations = [
+            {"id": v["id"], "help": v["help"], "targets": [n["target"] for n in v["nodes"]]}
+            for v in axe_violations(page)
+        ]
+        if violations:
+            found[language] = violations
+        page.close()
+    return found
+
+
+def settle_if_timed(page: Page) -> None:
+    if page.locator("[data-timer-digits]").count():
+        settle(page)
+
+
 def assert_accessible(page: Page, where: str) -> None:
     """Fail, listing every serious or critical axe-core violation, if the page has any."""
     violations = axe_violations(page)

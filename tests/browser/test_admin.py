@@ -1,6 +1,7 @@
 """Support staff's admin pages in Chromium: what they read (reviews, answers, times with their
 zone) and axe-core on every page they use."""
 
+import os
 from datetime import timedelta
 from decimal import Decimal
 
@@ -10,7 +11,7 @@ from playwright.sync_api import expect
 
 from exams.state_machine import AttemptStatus as S
 from proctoring.models import Review
-from tests.browser.helpers import axe_violations, exam_with_questions
+from tests.browser.helpers import REPO_ROOT, exam_with_questions, violations_in_each_language
 from tests.factories import AllowanceFactory, AttemptFactory
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -70,13 +71,14 @@ def admin_pages(attempt) -> dict[str, str]:
 def test_admin_pages_support_staff_use_have_no_serious_accessibility_problem(
     reviewed, support, browser_as
 ):
-    page = browser_as(support)
     found = {}
     for name, path in admin_pages(reviewed).items():
-        page.goto(path)
-        expect(page.locator("#content")).to_be_visible()
-        found[name] = [(v["id"], [n["target"] for n in v["nodes"]]) for v in axe_violations(page)]
-    assert {name: v for name, v in found.items() if v} == {}
+        in_languages = violations_in_each_language(
+            lambda language, path=path: browser_as(support, path, language=language)
+        )
+        if in_languages:
+            found[name] = in_languages
+    assert found == {}
 
 
 def test_support_reads_the_review_answers_and_times_on_the_attempt_page(
@@ -100,3 +102,19 @@ def test_support_reads_the_review_answers_and_times_on_the_attempt_page(
 
     started = page.locator(".field-started_at .readonly")
     expect(started).to_contain_text("UTC")
+
+
+@pytest.mark.skipif(
+    os.environ.get("UPDATE_SCREENSHOTS") != "1", reason="set UPDATE_SCREENSHOTS=1 to write"
+)
+def test_screenshot_of_the_review_on_the_attempt_page(reviewed, support, browser_as):
+    page = browser_as(support, f"/admin/exams/attempt/{reviewed.pk}/change/")
+    reviews = page.locator(".inline-group", has_text="Reviews (newest first)")
+    reviews.scroll_into_view_if_needed()
+
+    page.screenshot(
+        path=str(REPO_ROOT / "docs" / "screenshots" / "admin-attempt-review.png"),
+        full_page=True,
+        animations="disabled",
+        caret="hide",
+    )

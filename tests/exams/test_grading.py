@@ -44,6 +44,7 @@ TEXT = QuestionKey(kind="text", points=Decimal(1), text_answers=("Ada Lovelace",
         (NUMERIC, "", Decimal(0)),
         (NUMERIC, None, Decimal(0)),
         (NUMERIC, "not a number", Decimal(0)),
+        (NUMERIC, "1e999999999", Decimal(0)),  # stored before it was refused: no Overflow
         (TEXT, "ada   LOVELACE", Decimal(1)),
         (TEXT, " lovelace ", Decimal(1)),
         (TEXT, "Babbage", Decimal(0)),

@@ -447,3 +447,47 @@ def test_redelivered_callbacks_racing_are_stored_once(exam_with_questions, now, 
     delivery = CallbackDelivery.objects.get(delivery_id=delivery_id)
     assert (delivery.status, delivery.outcome) == (DeliveryStatus.APPLIED, "applied")
     assert [to for _, to, _ in _history(attempt.pk)][-2:] == [S.COMPLETED, S.SUBMITTED]
+
+
+# 5. Times recorded in the order of the moves ----------------------------------------------
+
+
+def test_times_recorded_follow_the_order_the_moves_were_made(exam_with_questions):
+    # given attempts running on the real clock
+    attempts = [_running_attempt(exam_with_questions, started=timezone.now()) for _ in range(20)]
+    questions = list(exam_with_questions.questions.order_by("pk"))
+    jobs = []
+    for attempt in attempts:
+        jobs += [("answer", attempt, question) for question in questions]
+        jobs += [("stop", attempt, None), ("continue", attempt, None), ("submit", attempt, None)]
+    random.Random(7).shuffle(jobs)
+
+    def work(job: tuple) -> None:
+        kind, attempt, question = job
+        try:
+            if kind == "answer":
+                services.answer_save(attempt_id=attempt.pk, question_id=question.pk, response="7")
+            elif kind == "stop":
+                services.attempt_stop(attempt_id=attempt.pk, actor=attempt.learner)
+            elif kind == "continue":
+                services.attempt_continue(attempt_id=attempt.pk, actor=attempt.learner)
+            else:
+                services.attempt_submit(attempt_id=attempt.pk, actor=attempt.learner)
+        except DomainError:
+            pass  # a move the attempt could not make by then
+
+    # when answers, stops, continues and submits race on them
+    outcomes = _race(STORM_WORKERS, jobs, work)
+
+    # then each history reads in time order, and no answer was saved after the exam ended
+    assert _unexpected(outcomes, ()) == []
+    for attempt in Attempt.objects.filter(pk__in=[a.pk for a in attempts]):
+        times = list(
+            AttemptTransition.objects.filter(attempt_id=attempt.pk)
+            .order_by("id")
+            .values_list("at", flat=True)
+        )
+        assert times == sorted(times), attempt.attempt_code
+        assert attempt.completed_at is not None
+        late = Answer.objects.filter(attempt=attempt, modified__gt=attempt.completed_at)
+        assert not late.exists(), attempt.attempt_code

@@ -7,6 +7,7 @@ Every wait is bounded; whatever a test started is stopped when its context ends.
 import os
 import pwd
 import shutil
+import signal
 import socket
 import subprocess
 import tempfile
@@ -66,10 +67,20 @@ class RedisServer:
         )
         wait_for_port(self.port, timeout=15)
 
+    def hang(self) -> None:
+        """Stop the process (SIGSTOP): its port still accepts connections, nothing answers."""
+        assert self.process is not None, "not running"
+        self.process.send_signal(signal.SIGSTOP)
+
+    def unhang(self) -> None:
+        assert self.process is not None, "not running"
+        self.process.send_signal(signal.SIGCONT)
+
     def stop(self) -> None:
         """Stop Redis (SIGTERM, then SIGKILL) and wait until the port is closed."""
         if self.process is None:
             return
+        self.process.send_signal(signal.SIGCONT)  # a hung Redis could not act on SIGTERM
         self.process.terminate()
         try:
             self.process.wait(timeout=10)

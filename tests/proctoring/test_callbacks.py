@@ -104,6 +104,31 @@ def test_malformed_body_is_refused_with_400(deliver, proctored_attempt, raw):
     assert CallbackDelivery.objects.get().status == "rejected"
 
 
+@pytest.mark.parametrize(
+    "occurred_at",
+    [
+        "2026-13-01T00:00:00+00:00",  # well formed, impossible
+        "2026-02-30T10:00:00Z",
+        "9999-12-31T23:59:59-05:00",  # year 10000 in UTC
+        "1970-01-01T00:00:00Z",
+        "2026-11-02T09:00:00",  # no offset
+        12,
+    ],
+)
+def test_an_impossible_or_out_of_range_time_is_refused_with_400(
+    deliver, proctored_attempt, occurred_at
+):
+    payload = review(proctored_attempt.attempt_code)
+    payload["occurred_at"] = occurred_at
+
+    response = deliver(payload)
+
+    assert response.status_code == 400
+    assert response.json()["code"] == "malformed_body"
+    proctored_attempt.refresh_from_db()
+    assert proctored_attempt.status == S.COMPLETED
+
+
 def test_unknown_verdict_is_refused(deliver, proctored_attempt):
     response = deliver(review(proctored_attempt.attempt_code, "maybe"))
 
@@ -182,16 +207,44 @@ def test_review_for_an_unknown_attempt_is_kept_but_not_applied(deliver, proctore
     assert Review.objects.get().not_applied_reason == "unknown_attempt"
 
 
-def test_review_for_a_running_attempt_is_kept_but_not_applied(deliver, proctored_attempt):
+def test_review_for_a_running_attempt_is_held_until_the_exam_ends(
+    deliver, proctored_attempt, django_capture_on_commit_callbacks
+):
+    """The review overtook the learner's submit: kept, and applied once the exam ends."""
+    from exams import services as exam_services
+
     proctored_attempt.status = S.STARTED
+    proctored_attempt.deadline_at = timezone.now() + timedelta(minutes=30)
     proctored_attempt.save()
 
-    deliver(review(proctored_attempt.attempt_code, "passed"))
+    deliver(review(proctored_attempt.attempt_code, "violation"))
 
     proctored_attempt.refresh_from_db()
     assert proctored_attempt.status == S.STARTED
     delivery = CallbackDelivery.objects.get()
-    assert (delivery.status, delivery.outcome) == ("ignored", "illegal_transition")
+    assert (delivery.status, delivery.outcome) == ("ignored", "attempt_in_progress")
+    with django_capture_on_commit_callbacks(execute=True):
+        exam_services.attempt_submit(
+            attempt_id=proctored_attempt.pk, actor=proctored_attempt.learner
+        )
+    proctored_attempt.refresh_from_db()
+    assert proctored_attempt.status == S.REJECTED
+    held = Review.objects.get()
+    assert (held.is_applied, held.not_applied_reason) == (True, "")
+
+
+def test_a_held_review_lost_with_its_task_is_applied_by_the_sweep(deliver, proctored_attempt):
+    from exams.models import Attempt
+    from proctoring.tasks import reviews_apply_held_missing_task
+
+    Attempt.objects.filter(pk=proctored_attempt.pk).update(status=S.STARTED)
+    deliver(review(proctored_attempt.attempt_code, "passed"))
+    Attempt.objects.filter(pk=proctored_attempt.pk).update(status=S.COMPLETED)  # task lost
+    Review.objects.update(received_at=timezone.now() - timedelta(minutes=2))
+
+    assert (reviews_apply_held_missing_task(), reviews_apply_held_missing_task()) == (1, 0)
+    proctored_attempt.refresh_from_db()
+    assert proctored_attempt.status == S.VERIFIED
 
 
 def test_ready_error_and_upload_events_move_the_attempt(deliver, proctored_attempt):

@@ -101,3 +101,20 @@ def test_a_review_overtaken_by_a_later_one_is_not_mailed(proctored_attempt):
 
     assert review_emails_send_missing_task() == 0
     assert mail.outbox == []
+
+
+@pytest.mark.parametrize(
+    ("language", "subject_starts"),
+    [("", "Your proctoring review result"), ("es", "El resultado"), ("ar", "نتيجة")],
+)
+def test_the_review_email_is_written_in_the_learners_language(
+    proctored_attempt, language, subject_starts
+):
+    Attempt.objects.filter(pk=proctored_attempt.pk).update(language=language)
+    _lost_email(proctored_attempt)
+
+    review_emails_send_missing_task()
+
+    (sent,) = mail.outbox
+    assert sent.subject.startswith(subject_starts), sent.subject
+    assert proctored_attempt.exam.name in sent.subject

@@ -60,6 +60,19 @@ def test_download_serves_the_file_to_its_user(client, instructor, done_job):
     assert body.startswith("user_email,exam_name,attempt_code,")
 
 
+def test_download_of_a_report_whose_file_is_missing_says_so(client, instructor, done_job):
+    from django.core.files.storage import default_storage
+
+    default_storage.delete(done_job.storage_name)
+    client.force_login(instructor)
+    token = make_token(job_id=done_job.pk, user_id=instructor.pk, now=timezone.now())
+
+    response = client.get(f"/reports/download/{token}/")
+
+    assert response.status_code == 410
+    assert b"no longer stored" in response.content
+
+
 def test_download_link_of_another_user_is_refused(client, course, instructor, done_job):
     colleague = CourseRoleFactory(course=course).user
     client.force_login(colleague)

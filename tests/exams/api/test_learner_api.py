@@ -4,9 +4,10 @@ from datetime import timedelta
 from decimal import Decimal
 
 import pytest
+from django.conf import settings
 from django.utils import timezone
 
-from exams.models import Answer, AttemptTransition
+from exams.models import Answer, Attempt, AttemptTransition
 from exams.state_machine import AttemptStatus as S
 from tests.factories import AttemptFactory, ChoiceFactory, ExamFactory, QuestionFactory
 
@@ -42,6 +43,22 @@ def test_timed_exam_flow_through_the_api(as_user, course, learner):
     assert submitted.json()["status"] == "completed"
     assert submitted.json()["score_percent"] == "100.0"
     assert submitted.json()["passed"] is True
+
+
+@pytest.mark.parametrize(("cookie", "recorded"), [(None, "en"), ("ar", "ar"), ("fr", "fr")])
+def test_an_attempt_records_the_language_its_learner_uses(
+    as_user, course, learner, cookie, recorded
+):
+    client = as_user(learner)
+    if cookie is not None:
+        client.cookies[settings.LANGUAGE_COOKIE_NAME] = cookie
+
+    created = client.post(
+        url(f"exams/{ExamFactory(course=course).pk}/attempts/"), {}, format="json"
+    )
+
+    assert created.status_code == 201
+    assert Attempt.objects.get(pk=created.json()["id"]).language == recorded
 
 
 def test_exam_detail_offers_proctoring_choices_to_a_verified_learner(as_user, course, learner):
@@ -122,7 +139,14 @@ def test_poll_closes_an_overdue_attempt(as_user, course, learner):
 
 @pytest.mark.parametrize(
     ("response_value", "code"),
-    [("abc", "invalid_input"), ([1, 2], "invalid_input"), (None, "invalid_input")],
+    [
+        ("abc", "invalid_input"),
+        ([1, 2], "invalid_input"),
+        (None, "invalid_input"),
+        ("1e999999999", "invalid_input"),  # overflowed the decimal context: a 500
+        ("-1E+99999", "invalid_input"),
+        ("NaN", "invalid_input"),
+    ],
 )
 def test_bad_answers_are_refused_with_a_clear_error(as_user, course, learner, response_value, code):
     exam = ExamFactory(course=course)

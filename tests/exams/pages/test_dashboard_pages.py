@@ -337,7 +337,7 @@ def test_allowances_page_lists_them(client, course, learner, instructor, final):
     assert "<td>x1.50</td>" in html
     assert "<td>DS office</td>" in html
     assert "<em>All timed exams</em>" in html
-    assert 'aria-label="Delete Additional minutes of learner"' in html
+    assert 'Delete<span class="visually-hidden"> Additional minutes of learner</span>' in html
 
 
 def test_add_an_allowance_from_the_page(client, learner, instructor, final):

@@ -161,6 +161,14 @@ def test_broken_quoting_is_refused_with_the_line():
     assert error.value.extra == {"line": 2}
 
 
+def test_a_nul_character_in_a_cell_is_refused_with_the_line():
+    with pytest.raises(CsvMalformed) as error:
+        csv_read(csv_bytes("ann,,review_exception,a\x00b,,"))
+
+    assert error.value.code == "csv_malformed"
+    assert error.value.extra == {"line": 2}
+
+
 # Checking rows against the course.
 
 
@@ -266,7 +274,7 @@ def test_every_kind_of_bad_row_is_reported_with_its_line(course, setup, learner,
                 "'next week' is not an ISO 8601 date and time, such as 2026-12-31T23:59:00Z.",
             )
         ],
-        13: [("invalid_date", "The expiry 2026-11-01T00:00:00Z is not in the future.")],
+        13: [("invalid_date", "2026-11-01T00:00:00Z: The expiry must be in the future.")],
         14: [("missing_column", "Missing cell(s) for: value, reason, expires_at.")],
         15: [("extra_column", "1 cell(s) more than the header names.")],
         16: [("missing_value", "The learner is empty.")],
