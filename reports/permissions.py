@@ -6,6 +6,7 @@ from django.utils.translation import gettext as _
 from exams import integrations
 from exams.exceptions import NotFound
 from exams.models import Course
+from reports.models import ReportJob
 
 
 def access_course_reports(user: User | AnonymousUser, course_id: str) -> Course:
@@ -14,3 +15,15 @@ def access_course_reports(user: User | AnonymousUser, course_id: str) -> Course:
     if course is None or not integrations.is_course_staff(user, course):
         raise NotFound(_("No such course."))
     return course
+
+
+def access_report_job(user: User | AnonymousUser, job_id: int) -> ReportJob:
+    """The job, if the user is course staff of its course; NotFound otherwise.
+
+    A job that does not exist and one of another course get the same answer, so its
+    number tells nothing about the courses a user cannot see.
+    """
+    job = ReportJob.objects.select_related("course").filter(pk=job_id).first()
+    if job is None or not integrations.is_course_staff(user, job.course):
+        raise NotFound(_("No such report."))
+    return job

@@ -13,10 +13,9 @@ from rest_framework.views import APIView
 
 from exams.api.common import request_user
 from exams.api.errors import refusals
-from exams.exceptions import NotFound
 from reports import services
 from reports.models import ReportJob
-from reports.permissions import access_course_reports
+from reports.permissions import access_course_reports, access_report_job
 from reports.presenters import job_view
 from reports.selectors import jobs_for_course
 
@@ -71,9 +70,5 @@ class ReportRetryApi(APIView):
 
     @extend_schema(request=None, responses={202: JobOutput, **refusals(403, 404, 409)})
     def post(self, request: Request, job_id: int) -> Response:
-        job = ReportJob.objects.select_related("course").filter(pk=job_id).first()
-        if job is None:
-            raise NotFound(_("No such report."))
-        access_course_reports(request.user, job.course.course_id)
-        job = services.report_retry(job_id=job.pk)
+        job = services.report_retry(job_id=access_report_job(request.user, job_id).pk)
         return Response(JobOutput(_views([job], request_user(request).pk)[0]).data, status=202)
