@@ -71,6 +71,22 @@ def session_notify_task(attempt_id: int, event: str) -> None:
     session_notify(attempt_id=attempt_id, event=event)
 
 
+@shared_task(
+    name="proctoring.simulated_send",
+    acks_late=True,
+    ignore_result=True,
+    autoretry_for=(ProviderUnavailable,),
+    retry_backoff=2,
+    max_retries=5,
+)
+def simulated_send_task(base_url: str, payload: dict[str, object]) -> None:
+    """The simulated vendor's servers send one signed callback (retried while the app does not
+    answer; the same delivery id each time)."""
+    from proctoring.simulated import vendor
+
+    vendor.send(base_url=base_url, payload=payload)
+
+
 @shared_task(name="proctoring.review_email", acks_late=True, ignore_result=True)
 def review_email_task(review_id: int) -> None:
     """E-mail the learner that their proctoring review result arrived (once per review)."""

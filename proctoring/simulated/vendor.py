@@ -1,5 +1,11 @@
 """The simulated vendor's server side: sends signed callbacks over HTTP, exactly as a real
-vendor would, to the app's callback endpoint."""
+vendor would, to the app's callback endpoint.
+
+What the software window or the reviewer desk asks for is queued (`queue`) and sent by the
+worker (`send`), never inside the request that asked: a vendor's callbacks come from its own
+servers, and a request that waited for this same server to answer it would hold one of its
+threads for as long.
+"""
 
 import json
 import urllib.error
@@ -12,6 +18,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from exams.broker import enqueue
 from proctoring import signing
 from proctoring.exceptions import ProviderUnavailable
 from proctoring.providers import get_provider
@@ -26,16 +33,28 @@ def callback_url(base_url: str) -> str:
     )
 
 
-def send(*, base_url: str, attempt_code: str, event: str, **fields: Any) -> dict[str, Any]:
-    """POST one signed callback; return the app's JSON answer. Raises ProviderUnavailable."""
-    now = timezone.now()
+def queue(*, base_url: str, attempt_code: str, event: str, **fields: Any) -> bool:
+    """Queue one callback for the worker to send; False when the broker cannot be reached.
+
+    Its delivery id and moment are fixed now, so a send retried after a lost answer is the
+    same delivery (the app applies it once) and says when the event happened."""
+    from proctoring.tasks import simulated_send_task
+
     payload = {
         "delivery_id": uuid.uuid4().hex,
         "event": event,
         "attempt_code": attempt_code,
-        "occurred_at": now.isoformat(),
+        "occurred_at": timezone.now().isoformat(),
         **fields,
     }
+    return enqueue(
+        simulated_send_task, base_url, payload, what=f"simulated {event} for {attempt_code}"
+    )
+
+
+def send(*, base_url: str, payload: dict[str, Any]) -> dict[str, Any]:
+    """POST one signed callback; return the app's JSON answer. Raises ProviderUnavailable."""
+    now = timezone.now()
     body = json.dumps(payload).encode()
     secret = str(get_provider(PROVIDER).options.get("SECRET", ""))
     headers = {

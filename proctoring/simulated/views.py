@@ -85,7 +85,8 @@ def software(request: HttpRequest, attempt_code: str) -> HttpResponse:
 @login_required
 @require_POST
 def software_signal(request: HttpRequest, attempt_code: str) -> JsonResponse:
-    """The software window tells its vendor something; the vendor calls the app back."""
+    """The software window tells its vendor something; the vendor calls the app back (202: the
+    callback is queued, and the exam page follows the attempt as it is applied)."""
     _own_simulated_attempt(request, attempt_code)
     event = request.POST.get("event", "")
     if event not in SOFTWARE_EVENTS:
@@ -98,16 +99,14 @@ def software_signal(request: HttpRequest, attempt_code: str) -> JsonResponse:
                 {"code": "invalid_input", "message": _("Unknown reason.")}, status=400
             )
         fields["reason"] = ERROR_REASONS[reason]
-    try:
-        answer = vendor.send(
-            base_url=request.build_absolute_uri("/"),
-            attempt_code=attempt_code,
-            event=event,
-            **fields,
+    if not vendor.queue(
+        base_url=request.build_absolute_uri("/"), attempt_code=attempt_code, event=event, **fields
+    ):
+        return JsonResponse(
+            {"code": ProviderUnavailable.code, "message": str(ProviderUnavailable.default_message)},
+            status=503,
         )
-    except ProviderUnavailable as error:
-        return JsonResponse({"code": error.code, "message": error.message}, status=502)
-    return JsonResponse({"event": event, "delivery": answer})
+    return JsonResponse({"event": event, "queued": True}, status=202)
 
 
 @_when_configured
@@ -136,18 +135,19 @@ def reviewer(request: HttpRequest) -> HttpResponse:
             status=409,
         )
     flags, comments = REVIEW_CHOICES[verdict]
-    try:
-        vendor.send(
-            base_url=request.build_absolute_uri("/"),
-            attempt_code=code,
-            event="review",
-            review={"verdict": verdict, "flags": flags, "comments": comments},
-        )
-    except ProviderUnavailable as error:
-        return _desk(request, error=error.message, status=502)
+    if not vendor.queue(
+        base_url=request.build_absolute_uri("/"),
+        attempt_code=code,
+        event="review",
+        review={"verdict": verdict, "flags": flags, "comments": comments},
+    ):
+        return _desk(request, error=str(ProviderUnavailable.default_message), status=503)
     messages.success(
         request,
-        _("Verdict “%(verdict)s” sent for session %(code)s.")
+        _(
+            "Verdict “%(verdict)s” sent for session %(code)s. The session leaves this list "
+            "once the exam has applied it."
+        )
         % {"verdict": VERDICT_LABELS[verdict], "code": code},
     )
     return redirect("proctoring:simulated-reviewer")

@@ -205,7 +205,8 @@ def test_proctored_exam_from_setup_to_a_satisfactory_review(
     stale_tab = staff_browser_as(support, REVIEWER_PATH)
     session.get_by_role("button", name="Satisfactory", exact=True).click()
     expect(desk.get_by_role("status")).to_have_text(
-        f"Verdict “Satisfactory” sent for session {attempt.attempt_code}."
+        f"Verdict “Satisfactory” sent for session {attempt.attempt_code}. The session leaves "
+        "this list once the exam has applied it."
     )
     expect(desk.get_by_text("No session is waiting for a review.")).to_be_visible()
     # A second verdict from a tab that still shows the session is refused, and says so.

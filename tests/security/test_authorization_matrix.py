@@ -171,7 +171,7 @@ TABLE_ROWS: dict[str, dict[str, tuple[Any, ...]]] = {
     "reports:download": {"GET": but(PAGE_STAFF, support=404, superuser=404)},
     # The simulated provider's windows: the learner's software, the reviewers' desk (staff).
     "proctoring:simulated-software": {"GET": but(OWNER_ONLY, anonymous=LOGIN)},
-    "proctoring:simulated-signal": {"POST": but(OWNER_ONLY, anonymous=LOGIN)},
+    "proctoring:simulated-signal": {"POST": but(OWNER_ONLY, anonymous=LOGIN, owner=202)},
     "proctoring:simulated-reviewer": {
         "GET": (ADMIN_LOGIN,) * 6 + (200, 200),
         "POST": (ADMIN_LOGIN,) * 6 + (302, 302),
@@ -519,8 +519,8 @@ def vendor_calls(monkeypatch) -> list[dict[str, Any]]:
     """The simulated vendor's outgoing callbacks, recorded instead of sent over HTTP."""
     calls: list[dict[str, Any]] = []
 
-    def send(**fields: Any) -> dict[str, Any]:
-        calls.append(fields)
+    def send(*, base_url: str, payload: dict[str, Any]) -> dict[str, Any]:
+        calls.append(payload)
         return {"status": "received"}
 
     monkeypatch.setattr("proctoring.simulated.vendor.send", send)
