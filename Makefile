@@ -7,7 +7,7 @@ PY := $(VENV)/bin/python
 VENV_STAMP := $(VENV)/.requirements-installed
 
 .DEFAULT_GOAL := help
-.PHONY: help venv node-deps locale messages run test check worker migrate seed clean bench
+.PHONY: help venv node-deps locale messages run test check worker beat migrate seed clean bench
 .PHONY: check-lint check-format check-types check-imports check-migrations
 
 help: ## List the targets
@@ -59,9 +59,12 @@ check-imports: venv
 check-migrations: venv
 	$(PY) manage.py makemigrations --check --dry-run
 
-worker: venv locale ## Run a Celery worker with embedded beat (solo pool) in the foreground
+worker: venv locale ## Run a Celery worker (solo pool) in the foreground
+	$(PY) -m celery -A settings worker --pool=solo --loglevel=info
+
+beat: venv ## Run Celery beat (the periodic sweeps) in the foreground; run exactly one
 	mkdir -p "$${VAR_DIR:-var}"
-	$(PY) -m celery -A settings worker --beat --pool=solo --loglevel=info \
+	$(PY) -m celery -A settings beat --loglevel=info \
 		--schedule="$${VAR_DIR:-var}/celerybeat-schedule"
 
 migrate: venv ## Apply database migrations

@@ -1,11 +1,12 @@
 #!/usr/bin/env bash
 # `make run`: migrate, seed the demo course and users, then serve the app on
-# http://127.0.0.1:$PORT with a Celery worker (and embedded beat) beside it.
+# http://127.0.0.1:$PORT with a Celery worker and Celery beat (the sweeps' clock) beside it.
 #
 # The embedded default needs nothing else running: SQLite in $VAR_DIR and kombu's filesystem
 # broker (folders under $VAR_DIR/broker, made by the settings). Ctrl-C, or a TERM to this
-# script or to its process group, stops both the server and the worker; if this script dies
-# without its traps (SIGKILL), a watchdog stops them.
+# script or to its process group, stops the server, the worker and beat; if any one of them
+# exits, the others are stopped too (a dead beat would otherwise stop every sweep silently); if
+# this script dies without its traps (SIGKILL), a watchdog stops them.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 . scripts/lib.sh
@@ -43,7 +44,7 @@ stop_groups() {
 
 stop_all() {
     trap - INT TERM EXIT
-    echo "stopping the web server and the Celery worker"
+    echo "stopping the web server, the Celery worker and Celery beat"
     stop_groups
     [ -n "${WATCHDOG_PID:-}" ] && kill "$WATCHDOG_PID" 2>/dev/null
     rm -f "$GROUPS_FILE"
@@ -54,7 +55,7 @@ trap stop_all EXIT
 
 # Started in a session of its own (setsid) that records its process group first, so that
 # stopping it reaches its children too (runserver's autoreloader runs the server in a child
-# process; beat runs in one), and nothing started is ever unknown to the traps.
+# process), and nothing started is ever unknown to the traps.
 start_group() {
     setsid bash -c 'echo $$ >>"$0"; exec "$@"' "$GROUPS_FILE" "$@" &
 }
@@ -77,18 +78,23 @@ step "migrate"
 step "seed_demo: demo course and users"
 "$PY" manage.py seed_demo --site-url "$SITE_URL"
 
-step "Celery worker with embedded beat (solo pool: one task at a time, for SQLite)"
-start_group "$PY" -m celery -A settings worker --beat --pool=solo --loglevel=info \
-    --schedule="$VAR_DIR/celerybeat-schedule"
+step "Celery worker (solo pool: one task at a time, for SQLite)"
+start_group "$PY" -m celery -A settings worker --pool=solo --loglevel=info
 WORKER_PID=$!
+
+# Beat is its own process, as in production: it only publishes the sweeps on their schedule.
+step "Celery beat: the periodic sweeps (expiry, pending callbacks, report recovery, ...)"
+start_group "$PY" -m celery -A settings beat --loglevel=info \
+    --schedule="$VAR_DIR/celerybeat-schedule"
+BEAT_PID=$!
 
 step "web server on $SITE_URL/ (Ctrl-C stops it and the worker)"
 start_group "$PY" manage.py runserver "127.0.0.1:$PORT"
 SERVER_PID=$!
 
-# When either one ends, stop the other.
+# When any one ends, stop the others.
 status=0
-wait -n "$SERVER_PID" "$WORKER_PID" || status=$?
-echo "the web server or the worker exited (status $status)" >&2
+wait -n "$SERVER_PID" "$WORKER_PID" "$BEAT_PID" || status=$?
+echo "the web server, the worker or beat exited (status $status); stopping the others" >&2
 stop_all
 exit "$status"

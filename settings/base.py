@@ -35,6 +35,7 @@ INSTALLED_APPS = [
     "exams",
     "proctoring",
     "reports",
+    "health",
 ]
 
 MIDDLEWARE = [
@@ -276,6 +277,10 @@ CELERY_BEAT_SCHEDULE = {
     "recover-report-jobs": {"task": "reports.reports_recover", "schedule": 60.0},
     "purge-old-reports": {"task": "reports.reports_purge", "schedule": 3600.0},
 }
+# /health/sweeps/ and `manage.py sweeps_check` call a sweep late once its last run is older
+# than this many intervals plus this many seconds (beat stopped, or no worker runs them).
+SWEEPS_LATE_FACTOR = float(os.environ.get("SWEEPS_LATE_FACTOR", "3"))
+SWEEPS_GRACE_SECONDS = int(os.environ.get("SWEEPS_GRACE_SECONDS", "60"))
 
 # Exams
 # Writes of answers are accepted this many seconds past the deadline, for requests in flight.
@@ -312,11 +317,11 @@ PROCTORING_CALLBACK_BASE_URL = os.environ.get(
 # The simulated vendor calls back this base URL; empty: the host the learner's browser used.
 SIMULATED_PROVIDER_CALLBACK_BASE_URL = os.environ.get("SIMULATED_PROVIDER_CALLBACK_BASE_URL", "")
 PROCTORING_CALLBACK_MAX_BYTES = 64 * 1024
-# Callbacks accepted per provider and sending address per minute; more answer 429.
 # Refused callbacks kept (for support to read) per provider per minute; more are only logged.
 PROCTORING_REJECTED_KEPT_PER_MINUTE = int(
     os.environ.get("PROCTORING_REJECTED_KEPT_PER_MINUTE", "60")
 )
+# Callbacks accepted per provider and sending address per minute; more answer 429.
 PROCTORING_CALLBACK_RATE_PER_MINUTE = int(
     os.environ.get("PROCTORING_CALLBACK_RATE_PER_MINUTE", "600")
 )

@@ -14,7 +14,16 @@ import pytest
 from django.conf import settings
 
 REPO = Path(__file__).resolve().parents[1]
-SOURCES = ("exams", "proctoring", "reports", "settings", "templates", "static", "manage.py")
+SOURCES = (
+    "exams",
+    "proctoring",
+    "reports",
+    "health",
+    "settings",
+    "templates",
+    "static",
+    "manage.py",
+)
 SHIPPED = [code for code, _ in settings.LANGUAGES if code != settings.LANGUAGE_CODE]
 DOMAINS = ("django", "djangojs")
 

@@ -148,6 +148,8 @@ TABLE_ROWS: dict[str, dict[str, tuple[Any, ...]]] = {
     # The pages' translations and the language switcher (the choice is a cookie: no data).
     "javascript-catalog": {"GET": EVERYONE},
     "set_language": {"POST": (302,) * 8},
+    # The sweeps' health, for a monitor: no data, no sign-in (503: no sweep ran in this test).
+    "health:sweeps": {"GET": (503,) * 8},
     # The learner's pages.
     "exams:home": {"GET": SIGNED_IN},
     "exams:course": {"GET": PAGE_LEARNERS},
@@ -437,6 +439,7 @@ REQUESTS: dict[tuple[str, str], Request] = {
         reverse("proctoring:simulated-reviewer"),
         {"data": {"verdict": "passed", "attempt_code": w.attempt(S.SUBMITTED).attempt_code}},
     ),
+    ("health:sweeps", "GET"): lambda w: (reverse("health:sweeps"), {}),
     ("login", "GET"): lambda w: (reverse("login"), {}),
     ("login", "POST"): lambda w: (
         reverse("login"),

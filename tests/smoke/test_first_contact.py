@@ -3,7 +3,8 @@ Chromium, by clicking. The app is served by the same script `make run` runs (scr
 not a test live server), on the embedded default, in a folder of its own.
 
 It fails if any page asks for a static file that does not answer, or any script error is
-logged, and it checks that stopping the script always stops the server and the worker."""
+logged, and it checks that stopping the script always stops the server, the worker and beat,
+and that any one of them dying stops the others (a dead beat is never silent)."""
 
 import os
 import re
@@ -177,9 +178,27 @@ def test_the_demo_learner_takes_the_timed_exam_by_clicking(
 def test_stopping_make_run_stops_the_server_and_the_worker(tmp_path: Path, how: str) -> None:
     with make_run(tmp_path) as app:
         _wait_for_worker(app)
-        assert len(_processes_of(app.var_dir)) >= 3  # the script, the worker, the server
+        # the script, the worker, beat, the server (and its autoreloader)
+        assert len(_processes_of(app.var_dir)) >= 4
         if how == "ctrl-c":
             os.killpg(app.process.pid, signal.SIGINT)
         else:
             app.process.kill()  # no trap runs: the watchdog must stop the rest
         _assert_all_stopped(app)
+
+
+def _command_line(pid: int) -> str:
+    try:
+        return Path(f"/proc/{pid}/cmdline").read_bytes().replace(b"\0", b" ").decode()
+    except OSError:
+        return ""
+
+
+def test_a_dead_beat_stops_make_run_loudly(tmp_path: Path) -> None:
+    with make_run(tmp_path) as app:
+        _wait_for_worker(app)
+        (beat,) = [p for p in _processes_of(app.var_dir) if " beat " in _command_line(p)]
+        os.kill(beat, signal.SIGKILL)
+        _assert_all_stopped(app)
+        assert app.process.returncode != 0
+        assert "the web server, the worker or beat exited" in app.log.read_text(errors="replace")

@@ -1,0 +1,1 @@
+"""Health: whether the periodic sweeps (Celery beat's schedule) still run."""

@@ -1,0 +1,88 @@
+"""The sweeps' health: each beat entry is late once it has not finished for too long.
+
+Beat only publishes; the worker runs the sweeps (expiry, pending callbacks, held reviews,
+missing sessions and e-mails, report recovery and purge). When beat dies, nothing fails: the
+sweeps just stop. So the worker records each sweep's successful run, and an entry is late when
+its last run is older than `SWEEPS_LATE_FACTOR` times its interval plus `SWEEPS_GRACE_SECONDS`.
+An entry that never ran is judged from the first run of any sweep (when beat was first seen),
+and when no sweep has ever run, every entry is late: beat has not started.
+"""
+
+import logging
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Any
+
+from django.conf import settings
+from django.db import DatabaseError
+from django.db.models import F, Min
+from django.utils import timezone
+
+from health.models import SweepRun
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class Sweep:
+    entry: str
+    task: str
+    every_seconds: float
+    last_run_at: datetime | None
+    late: bool
+
+
+def schedule() -> dict[str, tuple[str, float]]:
+    """The beat entries: name → (task, interval in seconds)."""
+    entries: dict[str, tuple[str, float]] = {}
+    for name, entry in settings.CELERY_BEAT_SCHEDULE.items():
+        every = entry["schedule"]
+        if isinstance(every, timedelta):
+            seconds = every.total_seconds()
+        elif isinstance(every, int | float):
+            seconds = float(every)
+        else:  # a crontab has no one interval to be late by
+            raise TypeError(f"beat entry {name}: give its schedule in seconds, not {every!r}")
+        entries[name] = (str(entry["task"]), seconds)
+    return entries
+
+
+def on_task_success(sender: Any = None, **_: Any) -> None:
+    """Celery's task_success: if the task is a sweep, record its run (never fails the task)."""
+    name = getattr(sender, "name", "")
+    entries = [entry for entry, (task, _every) in schedule().items() if task == name]
+    if entries:
+        sweep_ran(entries=entries, task=name)
+
+
+def sweep_ran(*, entries: list[str], task: str, now: datetime | None = None) -> None:
+    now = now or timezone.now()
+    try:
+        for entry in entries:
+            updated = SweepRun.objects.filter(entry=entry).update(
+                task=task, last_run_at=now, runs=F("runs") + 1
+            )
+            if not updated:
+                SweepRun.objects.get_or_create(
+                    entry=entry, defaults={"task": task, "last_run_at": now, "runs": 1}
+                )
+    except DatabaseError:
+        log.warning("could not record the run of %s", task, exc_info=True)
+
+
+def sweeps_status(*, now: datetime | None = None) -> list[Sweep]:
+    """Every beat entry with its last run and whether it is late."""
+    now = now or timezone.now()
+    runs = {run.entry: run for run in SweepRun.objects.all()}
+    first_seen = SweepRun.objects.aggregate(first=Min("last_run_at"))["first"]
+    grace = timedelta(seconds=settings.SWEEPS_GRACE_SECONDS)
+    result = []
+    for entry, (task, every) in schedule().items():
+        limit = timedelta(seconds=every * settings.SWEEPS_LATE_FACTOR) + grace
+        run = runs.get(entry)
+        if run is not None:
+            late = now - run.last_run_at > limit
+        else:
+            late = first_seen is None or now - first_seen > limit
+        result.append(Sweep(entry, task, every, run.last_run_at if run is not None else None, late))
+    return result
