@@ -18,6 +18,7 @@ from rest_framework.views import APIView
 
 from exams.api.common import request_user
 from exams.api.errors import refusals
+from exams.api.schema import ExamIdField, ExamIdsField, LearnersField
 from exams.exceptions import InvalidInput, NothingGranted
 from exams.models import Allowance, AllowanceKind, Course, Exam
 from exams.permissions import access_allowance_as_staff, access_course_as_staff
@@ -92,7 +93,7 @@ class AllowanceListApi(APIView):
     @extend_schema_serializer(component_name="AllowanceGrantInput")
     class InputSerializer(serializers.Serializer):
         learner = serializers.CharField(max_length=254, help_text=_("Username or e-mail."))
-        exam = serializers.IntegerField(
+        exam = ExamIdField(
             required=False, allow_null=True, default=None, help_text=_("null: all timed exams.")
         )
         kind = serializers.ChoiceField(choices=AllowanceKind.choices)
@@ -211,10 +212,10 @@ class AllowanceBulkApi(APIView):
 
     @extend_schema_serializer(component_name="AllowanceBulkInput")
     class InputSerializer(serializers.Serializer):
-        learners = serializers.ListField(
+        learners = LearnersField(
             child=serializers.CharField(max_length=254), help_text=_("Usernames or e-mails.")
         )
-        exams = serializers.ListField(
+        exams = ExamIdsField(
             child=serializers.IntegerField(allow_null=True),
             required=False,
             allow_null=True,

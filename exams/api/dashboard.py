@@ -17,6 +17,13 @@ from rest_framework.views import APIView
 
 from exams.api.common import request_user
 from exams.api.errors import refusals
+from exams.api.schema import (
+    OBJECT_ID,
+    ExamTypeField,
+    PercentField,
+    ReviewRulesField,
+    TimeAllottedField,
+)
 from exams.models import Course, Exam, ExamType
 from exams.permissions import access_course_as_staff, access_exam_as_staff
 from exams.selectors.staff import (
@@ -91,9 +98,9 @@ class AttemptListApi(APIView):
     @extend_schema(
         parameters=[
             OpenApiParameter("q", str, description=_("Username or e-mail, or their beginning.")),
-            OpenApiParameter("exam", int, description=_("Only this exam's attempts.")),
+            OpenApiParameter("exam", OBJECT_ID, description=_("Only this exam's attempts.")),
             OpenApiParameter("status", str, enum=AttemptStatus.values),
-            OpenApiParameter("page", int, description=PAGE_HELP),
+            OpenApiParameter("page", OBJECT_ID, description=PAGE_HELP),
         ],
         responses={200: OutputSerializer, **refusals(400, 403, 404)},
     )
@@ -181,13 +188,13 @@ class ExamSettingsApi(APIView):
 
     @extend_schema_serializer(component_name="ExamSettingsInput")
     class InputSerializer(serializers.Serializer):
-        exam_type = serializers.CharField(required=False)
-        time_allotted = serializers.CharField(
+        exam_type = ExamTypeField(required=False)
+        time_allotted = TimeAllottedField(
             required=False, allow_blank=True, allow_null=True, help_text=_("HH:MM, 00:01-24:00.")
         )
-        review_rules = serializers.CharField(required=False, allow_blank=True)
+        review_rules = ReviewRulesField(required=False, allow_blank=True)
         due_at = serializers.DateTimeField(required=False, allow_null=True)
-        passing_percent = serializers.CharField(required=False, help_text=_("0-100."))
+        passing_percent = PercentField(required=False, help_text=_("0-100."))
         is_graded = optional_bool()
         is_active = optional_bool()
 

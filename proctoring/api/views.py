@@ -9,8 +9,10 @@ from rest_framework.response import Response
 from rest_framework.throttling import SimpleRateThrottle
 from rest_framework.views import APIView
 
+from exams.api.errors import refusals
 from exams.client_address import client_address
 from proctoring.exceptions import CallbackRejected
+from proctoring.models import DeliveryStatus
 from proctoring.services import callback_receive
 
 AUTH_FAILURES = {
@@ -42,16 +44,29 @@ class CallbackApi(APIView):
     throttle_classes = [CallbackRateThrottle]
 
     @extend_schema(
-        request={"application/json": {"type": "object"}},
+        request={
+            "application/json": {
+                "type": "object",
+                "description": (
+                    "The provider's own JSON (the generic format: delivery_id, event, "
+                    "attempt_code, occurred_at, review), at most "
+                    f"{settings.PROCTORING_CALLBACK_MAX_BYTES // 1024} KiB, signed in the "
+                    "X-Proctoring-Signature and X-Proctoring-Timestamp headers."
+                ),
+            }
+        },
         responses={
             202: inline_serializer(
                 "CallbackAccepted",
                 {
                     "delivery_id": serializers.CharField(),
-                    "status": serializers.CharField(),
+                    "status": serializers.ChoiceField(choices=DeliveryStatus.choices),
                     "duplicate": serializers.BooleanField(),
                 },
-            )
+            ),
+            # 400 unreadable body, 401 not authenticated, 404 unknown provider, 413 too
+            # large, 429 too many from one address: every one in the API's error shape.
+            **refusals(400, 401, 404, 413, 429),
         },
     )
     def post(self, request: Request, provider: str) -> Response:
