@@ -6,9 +6,10 @@ class HealthConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self) -> None:
-        """Record each sweep's runs as the worker finishes them."""
-        from celery.signals import task_success
+        """Record beat's start (in beat) and each sweep's runs (in the worker that ran it)."""
+        from celery.signals import beat_init, task_success
 
         from health import sweeps
 
+        beat_init.connect(sweeps.on_beat_init, dispatch_uid="health-beat-started", weak=False)
         task_success.connect(sweeps.on_task_success, dispatch_uid="health-sweep-ran", weak=False)

@@ -1,4 +1,4 @@
-"""When each sweep of the beat schedule last finished, as the worker saw it."""
+"""When beat last started, and when each sweep of its schedule last finished."""
 
 from django.db import models
 
@@ -13,3 +13,14 @@ class SweepRun(models.Model):
 
     def __str__(self) -> str:
         return f"{self.entry} at {self.last_run_at:%Y-%m-%d %H:%M:%S}"
+
+
+class BeatStart(models.Model):
+    """When beat last started (one row, written by beat itself): a sweep that never ran yet is
+    judged from here."""
+
+    id = models.PositiveSmallIntegerField(primary_key=True, default=1)
+    started_at = models.DateTimeField()
+
+    def __str__(self) -> str:
+        return f"beat started at {self.started_at:%Y-%m-%d %H:%M:%S}"

@@ -4,8 +4,9 @@ Beat only publishes; the worker runs the sweeps (expiry, pending callbacks, held
 missing sessions and e-mails, report recovery and purge). When beat dies, nothing fails: the
 sweeps just stop. So the worker records each sweep's successful run, and an entry is late when
 its last run is older than `SWEEPS_LATE_FACTOR` times its interval plus `SWEEPS_GRACE_SECONDS`.
-An entry that never ran is judged from the first run of any sweep (when beat was first seen),
-and when no sweep has ever run, every entry is late: beat has not started.
+Beat records when it starts, and an entry is judged from its last run or that start, whichever
+is later (beat sends each entry first one interval after it starts); when beat never started
+and no sweep ever ran, every entry is late.
 """
 
 import logging
@@ -15,10 +16,10 @@ from typing import Any
 
 from django.conf import settings
 from django.db import DatabaseError
-from django.db.models import F, Min
+from django.db.models import F
 from django.utils import timezone
 
-from health.models import SweepRun
+from health.models import BeatStart, SweepRun
 
 log = logging.getLogger(__name__)
 
@@ -45,6 +46,18 @@ def schedule() -> dict[str, tuple[str, float]]:
             raise TypeError(f"beat entry {name}: give its schedule in seconds, not {every!r}")
         entries[name] = (str(entry["task"]), seconds)
     return entries
+
+
+def on_beat_init(sender: Any = None, **_: Any) -> None:
+    """Celery's beat_init, in the beat process: record the start (never stops beat)."""
+    beat_started()
+
+
+def beat_started(*, now: datetime | None = None) -> None:
+    try:
+        BeatStart.objects.update_or_create(pk=1, defaults={"started_at": now or timezone.now()})
+    except DatabaseError:
+        log.warning("could not record the start of beat", exc_info=True)
 
 
 def on_task_success(sender: Any = None, **_: Any) -> None:
@@ -74,15 +87,14 @@ def sweeps_status(*, now: datetime | None = None) -> list[Sweep]:
     """Every beat entry with its last run and whether it is late."""
     now = now or timezone.now()
     runs = {run.entry: run for run in SweepRun.objects.all()}
-    first_seen = SweepRun.objects.aggregate(first=Min("last_run_at"))["first"]
+    started = BeatStart.objects.filter(pk=1).values_list("started_at", flat=True).first()
     grace = timedelta(seconds=settings.SWEEPS_GRACE_SECONDS)
     result = []
     for entry, (task, every) in schedule().items():
         limit = timedelta(seconds=every * settings.SWEEPS_LATE_FACTOR) + grace
-        run = runs.get(entry)
-        if run is not None:
-            late = now - run.last_run_at > limit
-        else:
-            late = first_seen is None or now - first_seen > limit
-        result.append(Sweep(entry, task, every, run.last_run_at if run is not None else None, late))
+        last_run = runs[entry].last_run_at if entry in runs else None
+        # Since its last run, or since beat (re)started, whichever is later.
+        since = max((t for t in (last_run, started) if t is not None), default=None)
+        late = since is None or now - since > limit
+        result.append(Sweep(entry, task, every, last_run, late))
     return result

@@ -8,8 +8,8 @@ from django.test import override_settings
 from django.urls import reverse
 from django.utils import timezone
 
-from health.models import SweepRun
-from health.sweeps import schedule, sweep_ran, sweeps_status
+from health.models import BeatStart, SweepRun
+from health.sweeps import beat_started, schedule, sweep_ran, sweeps_status
 
 pytestmark = pytest.mark.django_db
 
@@ -59,10 +59,29 @@ def test_a_sweep_is_late_after_its_factor_of_intervals_plus_the_grace():
 
 
 @late_rules
-def test_an_entry_that_never_ran_is_judged_from_the_first_run_of_any():
-    sweep_ran(entries=["fast"], task="tests.fast", now=NOW)
+def test_an_entry_that_never_ran_is_judged_from_beats_start():
+    beat_started(now=NOW)
+    assert by_entry(NOW + timedelta(seconds=150)) == {"fast": False, "slow": False}
+    sweep_ran(entries=["fast"], task="tests.fast", now=NOW + timedelta(seconds=30))
     assert by_entry(NOW + timedelta(hours=1)) == {"fast": True, "slow": False}
     assert by_entry(NOW + timedelta(hours=3, seconds=61))["slow"] is True
+
+
+@late_rules
+def test_a_restarted_beat_gives_every_entry_a_fresh_interval():
+    sweep_ran(entries=["fast", "slow"], task="tests.any", now=NOW)
+    assert by_entry(NOW + timedelta(hours=5)) == {"fast": True, "slow": True}
+    beat_started(now=NOW + timedelta(hours=5))
+    assert BeatStart.objects.get().started_at == NOW + timedelta(hours=5)
+    assert by_entry(NOW + timedelta(hours=5, seconds=100)) == {"fast": False, "slow": False}
+    assert by_entry(NOW + timedelta(hours=5, seconds=151)) == {"fast": True, "slow": False}
+
+
+def test_beat_records_its_start_through_the_beat_init_signal(clock):
+    from celery.signals import beat_init
+
+    beat_init.send(sender=None)
+    assert BeatStart.objects.get().started_at == NOW
 
 
 @late_rules
