@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from exams import integrations
 from exams.exceptions import NotFound
 from exams.models import Allowance, Attempt, Course, Exam, ExamType
+from exams.policy import Action, may, support_may
 from exams.selectors.learner_attempt import attempt_of_learner
 
 if TYPE_CHECKING:
@@ -24,12 +25,7 @@ if TYPE_CHECKING:
 
 def is_support(user: "AnyUser") -> bool:
     """Support staff: Django staff who may view attempts (superusers included)."""
-    return bool(user.is_authenticated and user.is_staff and user.has_perm("exams.view_attempt"))
-
-
-def can_manage_course(user: "AnyUser", course: Course) -> bool:
-    """Course staff of this course, or support staff."""
-    return is_support(user) or integrations.is_course_staff(user, course)
+    return support_may(user, Action.ATTEMPTS_VIEW)
 
 
 def access_course_as_learner(user: "AnyUser", course_id: str) -> Course:
@@ -40,10 +36,10 @@ def access_course_as_learner(user: "AnyUser", course_id: str) -> Course:
     return course
 
 
-def access_course_as_staff(user: "AnyUser", course_id: str) -> Course:
-    """The course, if the user is its course staff or support staff."""
+def access_course_as_staff(user: "AnyUser", course_id: str, action: Action) -> Course:
+    """The course, if the user may take `action` in it (course staff, or support staff)."""
     course = Course.objects.filter(course_id=course_id).first()
-    if course is None or not can_manage_course(user, course):
+    if course is None or not may(user, action, course):
         raise NotFound(_("No such course."))
     return course
 
@@ -114,31 +110,32 @@ def access_attempt_by_session(
     return attempt
 
 
-def access_attempt_as_staff(user: "AnyUser", attempt_id: int) -> Attempt:
-    """An attempt in a course the user manages (course staff or support)."""
+def access_attempt_as_staff(user: "AnyUser", attempt_id: int, action: Action) -> Attempt:
+    """An attempt of a course where the user may take `action`."""
     attempt = (
         Attempt.objects.select_related("exam__course", "learner").filter(pk=attempt_id).first()
     )
-    if attempt is None or not can_manage_course(user, attempt.exam.course):
+    if attempt is None or not may(user, action, attempt.exam.course):
         raise NotFound(_("No such attempt."))
     return attempt
 
 
-def access_exam_as_staff(user: "AnyUser", exam_id: int) -> Exam:
-    """Any exam (special or not, active or not) of a course the user manages."""
+def access_exam_as_staff(user: "AnyUser", exam_id: int, action: Action) -> Exam:
+    """Any exam (special or not, active or not) of a course where the user may take `action`."""
     exam = Exam.objects.select_related("course").filter(pk=exam_id).first()
-    if exam is None or not can_manage_course(user, exam.course):
+    if exam is None or not may(user, action, exam.course):
         raise NotFound(_("No such exam."))
     return exam
 
 
-def access_allowance_as_staff(user: "AnyUser", allowance_id: int) -> Allowance:
-    """An allowance in a course the user manages (with its course, exam and learner)."""
+def access_allowance_as_staff(user: "AnyUser", allowance_id: int, action: Action) -> Allowance:
+    """An allowance of a course where the user may take `action` (with its course, exam and
+    learner)."""
     allowance = (
         Allowance.objects.select_related("course", "exam", "learner", "granted_by")
         .filter(pk=allowance_id)
         .first()
     )
-    if allowance is None or not can_manage_course(user, allowance.course):
+    if allowance is None or not may(user, action, allowance.course):
         raise NotFound(_("No such allowance."))
     return allowance

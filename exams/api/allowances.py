@@ -22,6 +22,7 @@ from exams.api.schema import ExamIdField, ExamIdsField, LearnersField
 from exams.exceptions import InvalidInput, NothingGranted
 from exams.models import Allowance, AllowanceKind, Course, Exam
 from exams.permissions import access_allowance_as_staff, access_course_as_staff
+from exams.policy import Action
 from exams.selectors.staff import (
     allowances_for_course,
     exams_for_staff,
@@ -103,7 +104,7 @@ class AllowanceListApi(APIView):
 
     @extend_schema(responses={200: AllowanceOutput(many=True), **refusals(403, 404)})
     def get(self, request: Request, course_id: str) -> Response:
-        course = access_course_as_staff(request.user, course_id)
+        course = access_course_as_staff(request.user, course_id, Action.ALLOWANCES_VIEW)
         return Response(AllowanceOutput(allowances_for_course(course=course), many=True).data)
 
     @extend_schema(
@@ -111,7 +112,7 @@ class AllowanceListApi(APIView):
         responses={201: AllowanceOutput, **refusals(400, 403, 404, 409, 415)},
     )
     def post(self, request: Request, course_id: str) -> Response:
-        course = access_course_as_staff(request.user, course_id)
+        course = access_course_as_staff(request.user, course_id, Action.ALLOWANCES_MANAGE)
         data = self.InputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         values = data.validated_data
@@ -126,7 +127,7 @@ class AllowanceListApi(APIView):
             granted_by=request_user(request),
             now=timezone.now(),
         )
-        stored = access_allowance_as_staff(request.user, allowance.pk)
+        stored = access_allowance_as_staff(request.user, allowance.pk, Action.ALLOWANCES_MANAGE)
         return Response(AllowanceOutput(stored).data, status=201)
 
 
@@ -147,7 +148,7 @@ class AllowanceDetailApi(APIView):
         responses={200: AllowanceOutput, **refusals(400, 403, 404, 415)},
     )
     def patch(self, request: Request, allowance_id: int) -> Response:
-        allowance = access_allowance_as_staff(request.user, allowance_id)
+        allowance = access_allowance_as_staff(request.user, allowance_id, Action.ALLOWANCES_MANAGE)
         data = self.InputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         values = data.validated_data
@@ -159,11 +160,15 @@ class AllowanceDetailApi(APIView):
             actor=request_user(request),
             now=timezone.now(),
         )
-        return Response(AllowanceOutput(access_allowance_as_staff(request.user, allowance.pk)).data)
+        return Response(
+            AllowanceOutput(
+                access_allowance_as_staff(request.user, allowance.pk, Action.ALLOWANCES_MANAGE)
+            ).data
+        )
 
     @extend_schema(request=None, responses={204: None, **refusals(403, 404)})
     def delete(self, request: Request, allowance_id: int) -> Response:
-        allowance = access_allowance_as_staff(request.user, allowance_id)
+        allowance = access_allowance_as_staff(request.user, allowance_id, Action.ALLOWANCES_MANAGE)
         allowance_revoke(allowance_id=allowance.pk, actor=request_user(request), now=timezone.now())
         return Response(status=204)
 
@@ -241,7 +246,7 @@ class AllowanceBulkApi(APIView):
         },
     )
     def post(self, request: Request, course_id: str) -> Response:
-        course = access_course_as_staff(request.user, course_id)
+        course = access_course_as_staff(request.user, course_id, Action.ALLOWANCES_MANAGE)
         data = self.InputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         values = data.validated_data
@@ -331,7 +336,7 @@ class AllowanceUploadApi(APIView):
         },
     )
     def post(self, request: Request, course_id: str) -> Response:
-        course = access_course_as_staff(request.user, course_id)
+        course = access_course_as_staff(request.user, course_id, Action.ALLOWANCES_MANAGE)
         data = self.InputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         content = upload_read(data.validated_data["file"])

@@ -26,6 +26,7 @@ from exams.api.schema import (
 )
 from exams.models import Course, Exam, ExamType
 from exams.permissions import access_course_as_staff, access_exam_as_staff
+from exams.policy import Action
 from exams.selectors.staff import (
     PAGE_SIZE,
     attempt_filters_clean,
@@ -105,7 +106,7 @@ class AttemptListApi(APIView):
         responses={200: OutputSerializer, **refusals(400, 403, 404)},
     )
     def get(self, request: Request, course_id: str) -> Response:
-        course = access_course_as_staff(request.user, course_id)
+        course = access_course_as_staff(request.user, course_id, Action.ATTEMPTS_VIEW)
         filters = attempt_filters_clean(request.query_params)
         return Response(
             self.OutputSerializer(attempts_for_course(course=course, filters=filters)).data
@@ -141,7 +142,7 @@ class CourseSettingsApi(APIView):
 
     @extend_schema(responses={200: CourseSettingsOutput, **refusals(403, 404)})
     def get(self, request: Request, course_id: str) -> Response:
-        course = access_course_as_staff(request.user, course_id)
+        course = access_course_as_staff(request.user, course_id, Action.SETTINGS_VIEW)
         return Response(CourseSettingsOutput(course).data)
 
     @extend_schema(
@@ -149,7 +150,7 @@ class CourseSettingsApi(APIView):
         responses={200: CourseSettingsOutput, **refusals(400, 403, 404, 409, 415)},
     )
     def patch(self, request: Request, course_id: str) -> Response:
-        course = access_course_as_staff(request.user, course_id)
+        course = access_course_as_staff(request.user, course_id, Action.SETTINGS_CHANGE)
         data = self.InputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         course = course_settings_update(
@@ -200,7 +201,7 @@ class ExamSettingsApi(APIView):
 
     @extend_schema(responses={200: ExamSettingsOutput, **refusals(403, 404)})
     def get(self, request: Request, exam_id: int) -> Response:
-        exam = access_exam_as_staff(request.user, exam_id)
+        exam = access_exam_as_staff(request.user, exam_id, Action.SETTINGS_VIEW)
         return Response(ExamSettingsOutput(exam).data)
 
     @extend_schema(
@@ -208,7 +209,7 @@ class ExamSettingsApi(APIView):
         responses={200: ExamSettingsOutput, **refusals(400, 403, 404, 409, 415)},
     )
     def patch(self, request: Request, exam_id: int) -> Response:
-        exam = access_exam_as_staff(request.user, exam_id)
+        exam = access_exam_as_staff(request.user, exam_id, Action.SETTINGS_CHANGE)
         data = self.InputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         exam = exam_settings_update(

@@ -27,6 +27,7 @@ from exams.permissions import (
     access_course_as_learner,
     access_exam_as_learner,
 )
+from exams.policy import Action
 from exams.selectors.learner import (
     attempt_current,
     attempt_summary,
@@ -122,7 +123,7 @@ class AttemptDetailApi(APIView):
         """Clear an attempt (course staff and support only): the attempt and every answer in it
         are deleted, so the learner starts from the very beginning. Permanent; audited.
         A second DELETE answers 404."""
-        attempt = access_attempt_as_staff(request.user, attempt_id)
+        attempt = access_attempt_as_staff(request.user, attempt_id, Action.ATTEMPTS_CLEAR)
         services.attempt_clear(attempt_id=attempt.pk, actor=request_user(request))
         return Response(status=204)
 

@@ -11,6 +11,7 @@ from exams.api.common import request_user
 from exams.api.errors import refusals
 from exams.api.serializers import AttemptOutput, attempt_output
 from exams.permissions import access_attempt_as_staff
+from exams.policy import Action
 from exams.selectors.learner import attempt_summary
 
 
@@ -19,7 +20,7 @@ class AttemptResumeApi(APIView):
 
     @extend_schema(request=None, responses={200: AttemptOutput, **refusals(403, 404, 409)})
     def post(self, request: Request, attempt_id: int) -> Response:
-        attempt = access_attempt_as_staff(request.user, attempt_id)
+        attempt = access_attempt_as_staff(request.user, attempt_id, Action.ATTEMPTS_RESUME)
         now = timezone.now()
         attempt = services.attempt_resume(
             attempt_id=attempt.pk, actor=request_user(request), now=now

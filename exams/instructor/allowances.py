@@ -30,6 +30,7 @@ from exams.instructor.forms import (
 )
 from exams.models import Allowance, Course
 from exams.permissions import access_allowance_as_staff
+from exams.policy import Action
 from exams.selectors.staff import allowances_for_course, exams_for_staff
 from exams.services import allowance_grant, allowance_revoke, allowance_update
 from exams.services.allowance_batch import allowance_grant_bulk, learner_resolve_one
@@ -60,8 +61,10 @@ def _page(request: HttpRequest, course: Course, *, status: int = 200, **parts: A
 @require_http_methods(["GET", "POST"])
 def allowances(request: HttpRequest, course_id: str) -> HttpResponse:
     """GET: the page. POST: grant one allowance."""
-    course = staff_course_or_404(request, course_id)
-    if request.method == "GET":
+    reading = request.method == "GET"
+    action = Action.ALLOWANCES_VIEW if reading else Action.ALLOWANCES_MANAGE
+    course = staff_course_or_404(request, course_id, action)
+    if reading:
         return _page(request, course)
     exams = exams_for_staff(course=course)
     form = AllowanceForm(request.POST, exams=exams, prefix="add")
@@ -89,7 +92,7 @@ def allowances(request: HttpRequest, course_id: str) -> HttpResponse:
 
 def _allowance_of_course(request: HttpRequest, course: Course, allowance_id: int) -> Allowance:
     try:
-        allowance = access_allowance_as_staff(request.user, allowance_id)
+        allowance = access_allowance_as_staff(request.user, allowance_id, Action.ALLOWANCES_MANAGE)
     except NotFound:
         raise Http404("No such allowance.") from None
     if allowance.course_id != course.pk:
@@ -105,7 +108,7 @@ def _current_value(allowance: Allowance) -> str:
 @require_http_methods(["GET", "POST"])
 def allowance_edit(request: HttpRequest, course_id: str, allowance_id: int) -> HttpResponse:
     """Change an allowance's value, reason or expiry."""
-    course = staff_course_or_404(request, course_id)
+    course = staff_course_or_404(request, course_id, Action.ALLOWANCES_MANAGE)
     allowance = _allowance_of_course(request, course, allowance_id)
     initial = {
         "value": _current_value(allowance),
@@ -137,7 +140,7 @@ def allowance_edit(request: HttpRequest, course_id: str, allowance_id: int) -> H
 @require_http_methods(["GET", "POST"])
 def allowance_delete(request: HttpRequest, course_id: str, allowance_id: int) -> HttpResponse:
     """GET: the confirmation. POST: revoke the allowance."""
-    course = staff_course_or_404(request, course_id)
+    course = staff_course_or_404(request, course_id, Action.ALLOWANCES_MANAGE)
     allowance = _allowance_of_course(request, course, allowance_id)
     if request.method == "POST":
         allowance_revoke(allowance_id=allowance.pk, actor=acting_user(request))
@@ -151,7 +154,7 @@ def allowance_delete(request: HttpRequest, course_id: str, allowance_id: int) ->
 @require_POST
 def allowances_bulk(request: HttpRequest, course_id: str) -> HttpResponse:
     """Grant one allowance to several learners for several exams; show each pair's result."""
-    course = staff_course_or_404(request, course_id)
+    course = staff_course_or_404(request, course_id, Action.ALLOWANCES_MANAGE)
     exams = exams_for_staff(course=course)
     form = BulkAllowanceForm(request.POST, exams=exams, prefix="bulk")
     if not form.is_valid():
@@ -197,7 +200,7 @@ def _report(rows: list[dict[str, Any]], filename: str, content: bytes | None) ->
 @require_POST
 def allowances_upload(request: HttpRequest, course_id: str) -> HttpResponse:
     """Check an uploaded CSV (dry run), or apply a checked one (`apply`: all or nothing)."""
-    course = staff_course_or_404(request, course_id)
+    course = staff_course_or_404(request, course_id, Action.ALLOWANCES_MANAGE)
     if "apply" in request.POST:
         return _apply(request, course)
     form = CsvUploadForm(request.POST, request.FILES, prefix="csv")

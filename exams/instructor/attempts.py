@@ -14,6 +14,7 @@ from exams.exceptions import DomainError, InvalidInput, NotFound
 from exams.instructor.common import acting_user, dashboard_url, filters_of, staff_course_or_404
 from exams.models import Attempt, Course
 from exams.permissions import access_attempt_as_staff
+from exams.policy import Action
 from exams.selectors.staff import (
     AttemptPage,
     attempt_filters_clean,
@@ -28,7 +29,7 @@ from exams.state_machine import AttemptStatus
 @require_GET
 def dashboard(request: HttpRequest, course_id: str) -> HttpResponse:
     """The attempts of the course, 25 a page, newest first, and the chart per exam."""
-    course = staff_course_or_404(request, course_id)
+    course = staff_course_or_404(request, course_id, Action.ATTEMPTS_VIEW)
     page: AttemptPage | None = None
     error = ""
     try:
@@ -50,8 +51,10 @@ def dashboard(request: HttpRequest, course_id: str) -> HttpResponse:
     return render(request, "exams/instructor/dashboard.html", context, status=400 if error else 200)
 
 
-def _attempt_of_course(request: HttpRequest, course: Course, attempt_id: int) -> Attempt:
-    attempt = access_attempt_as_staff(request.user, attempt_id)
+def _attempt_of_course(
+    request: HttpRequest, course: Course, attempt_id: int, action: Action
+) -> Attempt:
+    attempt = access_attempt_as_staff(request.user, attempt_id, action)
     if attempt.exam.course_id != course.pk:
         raise NotFound(_("No such attempt."))
     return attempt
@@ -65,10 +68,10 @@ def attempt_clear(request: HttpRequest, course_id: str, attempt_id: int) -> Http
     The dashboard's filters ride along in the query string so the list comes back as it was
     (from page 1: the cleared attempt may have been the last of its page).
     """
-    course = staff_course_or_404(request, course_id)
+    course = staff_course_or_404(request, course_id, Action.ATTEMPTS_CLEAR)
     back = dashboard_url(course, filters_of(request))
     try:
-        attempt = _attempt_of_course(request, course, attempt_id)
+        attempt = _attempt_of_course(request, course, attempt_id, Action.ATTEMPTS_CLEAR)
     except NotFound:
         if request.method == "POST":
             messages.info(request, _("That attempt was already cleared."))
@@ -93,9 +96,9 @@ def attempt_clear(request: HttpRequest, course_id: str, attempt_id: int) -> Http
 @require_POST
 def attempt_resume(request: HttpRequest, course_id: str, attempt_id: int) -> HttpResponse:
     """Let a learner whose exam stopped with an error resume with the time that remained."""
-    course = staff_course_or_404(request, course_id)
+    course = staff_course_or_404(request, course_id, Action.ATTEMPTS_RESUME)
     try:
-        attempt = _attempt_of_course(request, course, attempt_id)
+        attempt = _attempt_of_course(request, course, attempt_id, Action.ATTEMPTS_RESUME)
     except NotFound:
         raise Http404("No such attempt.") from None
     try:

@@ -10,6 +10,7 @@ from django.urls import reverse
 from exams.exceptions import DomainError, NotFound
 from exams.models import Course
 from exams.permissions import access_course_as_staff
+from exams.policy import Action
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import User
@@ -17,10 +18,10 @@ if TYPE_CHECKING:
 FILTER_PARAMS = ("q", "exam", "status")
 
 
-def staff_course_or_404(request: HttpRequest, course_id: str) -> Course:
-    """The course if the user is its staff or support staff; else 404 (exists or not)."""
+def staff_course_or_404(request: HttpRequest, course_id: str, action: Action) -> Course:
+    """The course if the user may take `action` in it; else 404 (exists or not)."""
     try:
-        return access_course_as_staff(request.user, course_id)
+        return access_course_as_staff(request.user, course_id, action)
     except NotFound:
         raise Http404("No such course.") from None
 

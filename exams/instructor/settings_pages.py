@@ -16,6 +16,7 @@ from exams.exceptions import DomainError
 from exams.instructor.common import acting_user, add_domain_error, staff_course_or_404
 from exams.instructor.forms import CourseSettingsForm, ExamSettingsForm
 from exams.models import Course, Exam
+from exams.policy import Action
 from exams.selectors.staff import exams_of_course
 from exams.services.course_settings import course_settings_update, exam_settings_update
 from exams.timing import format_hhmm
@@ -88,7 +89,10 @@ def _save(request: HttpRequest, course: Course, exams: list[Exam]) -> Any:
 @require_http_methods(["GET", "POST"])
 def settings_page(request: HttpRequest, course_id: str) -> HttpResponse:
     """Course settings (proctoring switches, provider) and every exam's settings."""
-    course = staff_course_or_404(request, course_id)
+    reading = request.method == "GET"
+    course = staff_course_or_404(
+        request, course_id, Action.SETTINGS_VIEW if reading else Action.SETTINGS_CHANGE
+    )
     exams = exams_of_course(course=course)
     refused = None
     if request.method == "POST":

@@ -125,8 +125,10 @@ TABLE_ROWS: dict[str, dict[str, tuple[Any, ...]]] = {
     # Course staff's API.
     "exams-api:attempt-resume": {"POST": STAFF},
     "exams-api:course-attempts": {"GET": STAFF},
-    "exams-api:course-settings": {"GET": STAFF, "PATCH": STAFF},
-    "exams-api:exam-settings": {"GET": STAFF, "PATCH": STAFF},
+    # Support staff change settings only with Django's permission to change courses and exams
+    # (exams.policy): the support group reads them, as in the admin.
+    "exams-api:course-settings": {"GET": STAFF, "PATCH": but(STAFF, support=404)},
+    "exams-api:exam-settings": {"GET": STAFF, "PATCH": but(STAFF, support=404)},
     "exams-api:course-allowances": {
         "GET": STAFF,
         "POST": but(STAFF, instructor=201, support=201, superuser=201),
@@ -168,7 +170,7 @@ TABLE_ROWS: dict[str, dict[str, tuple[Any, ...]]] = {
     "exams:instructor-allowances-upload": {"POST": PAGE_STAFF},
     "exams:instructor-allowance-edit": {"GET": PAGE_STAFF, "POST": PAGE_STAFF_DONE},
     "exams:instructor-allowance-delete": {"GET": PAGE_STAFF, "POST": PAGE_STAFF_DONE},
-    "exams:instructor-settings": {"GET": PAGE_STAFF, "POST": PAGE_STAFF_DONE},
+    "exams:instructor-settings": {"GET": PAGE_STAFF, "POST": but(PAGE_STAFF_DONE, support=404)},
     "reports:data-download": {"GET": but(PAGE_STAFF, support=404, superuser=404)},
     "reports:download": {"GET": but(PAGE_STAFF, support=404, superuser=404)},
     # The simulated provider's windows: the learner's software, the reviewers' desk (staff).

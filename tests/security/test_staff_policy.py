@@ -1,0 +1,118 @@
+"""Support staff may do on the dashboard exactly what their Django permissions let them do in
+the admin (exams.policy): a staff user who may only view attempts lists them, and can neither
+clear nor resume one, nor see or change allowances and settings, through the API or the pages."""
+
+import pytest
+from django.contrib.auth.models import Permission
+from django.test import Client
+
+from exams.models import Allowance, Attempt, Course
+from exams.policy import SUPPORT_PERMISSIONS, Action, may
+from exams.state_machine import AttemptStatus as S
+from exams.support import ensure_support_group
+from tests.factories import AttemptFactory, ExamFactory, UserFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def staff_with(*names: str, is_staff: bool = True):
+    user = UserFactory(username="staffer", is_staff=is_staff)
+    for name in names:
+        app_label, codename = name.split(".")
+        user.user_permissions.add(
+            Permission.objects.get(content_type__app_label=app_label, codename=codename)
+        )
+    return user
+
+
+@pytest.fixture
+def errored(course, learner):
+    exam = ExamFactory(course=course, proctored=True, name="Midterm")
+    return AttemptFactory(exam=exam, learner=learner, status=S.ERROR)
+
+
+def signed_in(user) -> Client:
+    client = Client()
+    client.force_login(user)
+    return client
+
+
+def test_the_support_group_may_do_what_its_admin_permissions_allow(course):
+    support = UserFactory(username="support", is_staff=True)
+    support.groups.add(ensure_support_group())
+    allowed = {action for action in Action if may(support, action, course)}
+    assert allowed == set(Action) - {Action.SETTINGS_CHANGE}
+
+
+def test_every_action_names_permissions_django_knows():
+    known = {f"{p.content_type.app_label}.{p.codename}" for p in Permission.objects.all()}
+    for action in Action:
+        assert set(SUPPORT_PERMISSIONS[action]) <= known, action
+
+
+def test_permissions_without_staff_status_give_nothing(course):
+    user = staff_with(*SUPPORT_PERMISSIONS[Action.SETTINGS_CHANGE], is_staff=False)
+    assert not any(may(user, action, course) for action in Action)
+
+
+def test_view_only_staff_list_attempts_and_can_change_nothing(course, errored):
+    client = signed_in(staff_with("exams.view_attempt"))
+    course_id = course.course_id
+    api = f"/api/v1/courses/{course_id}"
+    pages = f"/courses/{course_id}/instructor"
+
+    # reading the attempts: yes, through the API and the page
+    listed = client.get(f"{api}/attempts/")
+    assert listed.status_code == 200
+    assert [row["id"] for row in listed.json()["results"]] == [errored.pk]
+    page = client.get(f"{pages}/")
+    assert page.status_code == 200
+    # and the page offers nothing they may not do
+    html = page.content.decode()
+    assert f"/attempts/{errored.pk}/clear/" not in html
+    assert f"/attempts/{errored.pk}/resume/" not in html
+    assert f"{pages}/allowances/" not in html and f"{pages}/settings/" not in html
+
+    # everything else: the same 404 as for a course that does not exist
+    refused = {
+        "clear (API)": client.delete(f"/api/v1/attempts/{errored.pk}/"),
+        "resume (API)": client.post(f"/api/v1/attempts/{errored.pk}/resume/"),
+        "allowances (API)": client.get(f"{api}/allowances/"),
+        "grant (API)": client.post(
+            f"{api}/allowances/",
+            {"learner": "learner", "kind": "additional_minutes", "value": "10"},
+            content_type="application/json",
+        ),
+        "settings (API)": client.get(f"{api}/settings/"),
+        "change settings (API)": client.patch(
+            f"{api}/settings/", {"allow_opting_out": False}, content_type="application/json"
+        ),
+        "clear (page)": client.post(f"{pages}/attempts/{errored.pk}/clear/"),
+        "resume (page)": client.post(f"{pages}/attempts/{errored.pk}/resume/"),
+        "allowances (page)": client.get(f"{pages}/allowances/"),
+        "settings (page)": client.get(f"{pages}/settings/"),
+    }
+    assert {name: r.status_code for name, r in refused.items()} == dict.fromkeys(refused, 404)
+    errored.refresh_from_db()
+    assert errored.status == S.ERROR
+    assert Attempt.objects.count() == 1 and not Allowance.objects.exists()
+    assert Course.objects.get(pk=course.pk).allow_opting_out is True
+
+
+def test_staff_who_may_change_attempts_clear_and_resume(course, errored):
+    client = signed_in(staff_with("exams.view_attempt", "exams.change_attempt"))
+
+    resumed = client.post(f"/api/v1/attempts/{errored.pk}/resume/")
+    assert resumed.status_code == 200, resumed.content
+    assert client.delete(f"/api/v1/attempts/{errored.pk}/").status_code == 204
+    assert not Attempt.objects.exists()
+    # and still no settings
+    assert client.get(f"/api/v1/courses/{course.course_id}/settings/").status_code == 404
+
+
+def test_course_staff_are_offered_every_action_on_the_dashboard(course, errored, instructor):
+    html = signed_in(instructor).get(f"/courses/{course.course_id}/instructor/").content.decode()
+    pages = f"/courses/{course.course_id}/instructor"
+    for offered in ("clear/", "resume/"):
+        assert f"{pages}/attempts/{errored.pk}/{offered}" in html
+    assert f"{pages}/allowances/" in html and f"{pages}/settings/" in html
