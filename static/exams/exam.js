@@ -11,6 +11,8 @@
   // the real deadline; a submit sent then would end the exam as "completed", not "timed out".
   const END_MARGIN_SECONDS = 1;
   const LIVENESS_SECONDS = 15;
+  // After the software says it stopped, how long its vendor's report gets to arrive first.
+  const STOPPED_GRACE_SECONDS = 5;
   const csrfInput = document.querySelector("input[name=csrfmiddlewaretoken]");
   const errorBox = document.getElementById("page-error");
 
@@ -218,8 +220,12 @@
     if (isExam && livenessChannel && "BroadcastChannel" in window) {
       let lastAlive = performance.now();
       new BroadcastChannel(livenessChannel).onmessage = function (event) {
-        // The software says it stopped: treat it as silence, now.
-        lastAlive = event.data && event.data.stopped ? -Infinity : performance.now();
+        // The software says it stopped: its vendor reports why (the history keeps that reason),
+        // so the page reports the stop itself only if that has not ended the exam within a few
+        // seconds (a second report of an ended exam is refused and changes nothing).
+        lastAlive = event.data && event.data.stopped
+          ? performance.now() - (LIVENESS_SECONDS - STOPPED_GRACE_SECONDS) * 1000
+          : performance.now();
       };
       const check = setInterval(async function () {
         if (ended || performance.now() - lastAlive < LIVENESS_SECONDS * 1000) return;

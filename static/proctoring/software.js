@@ -91,7 +91,7 @@
   root.querySelectorAll("[data-error]").forEach(function (button) {
     button.addEventListener("click", async function () {
       stopLiveness();
-      if (channel) channel.postMessage({ stopped: true });  // the exam page stops at once
+      if (channel) channel.postMessage({ stopped: true });  // the exam page stops, if this signal does not
       try { await signal("error", button.dataset.error); } catch (error) { /* the exam page notices too */ }
       status.textContent = button.dataset.error === "crash" ? gettext("The software crashed.") : gettext("The software was closed.");
       show("finished");

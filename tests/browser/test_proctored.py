@@ -289,6 +289,36 @@ def test_closing_the_software_early_stops_the_exam(course, learner, browser_as):
     assert Answer.objects.filter(attempt=attempt, response="42").count() == 1
 
 
+def test_the_softwares_own_reason_is_kept_when_its_report_is_slow(
+    course, learner, browser_as, monkeypatch
+):
+    """The software tells the exam page it stopped before its vendor's report arrives: the page
+    waits a few seconds for that report (which says why) before reporting the stop itself."""
+    import time
+
+    from proctoring.simulated import vendor
+
+    real_send = vendor.send
+
+    def slow_send(**kwargs):
+        if kwargs["payload"]["event"] == "error":
+            time.sleep(2)  # a loaded server: the page's own check runs every second
+        return real_send(**kwargs)
+
+    monkeypatch.setattr(vendor, "send", slow_send)
+    exam = proctored_exam(course)
+    page = browser_as(learner, exam_path(exam))
+    software = set_up_and_start(page)
+
+    attempt = crash_mid_exam(page, software, "Simulate a crash", exam)
+
+    assert attempt.status == S.ERROR
+    (reason,) = AttemptTransition.objects.filter(attempt=attempt, to_status=S.ERROR).values_list(
+        "reason", flat=True
+    )
+    assert "the software crashed" in reason
+
+
 def test_closing_the_software_window_warns_first_and_then_ends_the_exam(
     course, learner, browser_as
 ):
