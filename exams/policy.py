@@ -62,3 +62,10 @@ def support_may(user: "AnyUser", action: Action) -> bool:
 def may(user: "AnyUser", action: Action, course: Course) -> bool:
     """May `user` take `action` in `course`?"""
     return support_may(user, action) or integrations.is_course_staff(user, course)
+
+
+def actions_allowed(user: "AnyUser", course: Course) -> frozenset[Action]:
+    """Every action `user` may take in `course` (one course-role query at most)."""
+    if integrations.is_course_staff(user, course):
+        return frozenset(Action)
+    return frozenset(action for action in Action if support_may(user, action))

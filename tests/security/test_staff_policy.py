@@ -4,7 +4,9 @@ clear nor resume one, nor see or change allowances and settings, through the API
 
 import pytest
 from django.contrib.auth.models import Permission
+from django.db import connection
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 
 from exams.models import Allowance, Attempt, Course
 from exams.policy import SUPPORT_PERMISSIONS, Action, may
@@ -116,3 +118,12 @@ def test_course_staff_are_offered_every_action_on_the_dashboard(course, errored,
     for offered in ("clear/", "resume/"):
         assert f"{pages}/attempts/{errored.pk}/{offered}" in html
     assert f"{pages}/allowances/" in html and f"{pages}/settings/" in html
+
+
+def test_the_dashboard_asks_for_the_course_role_once_for_its_offers(course, errored, instructor):
+    AttemptFactory(exam=errored.exam, learner=UserFactory(), status=S.ERROR)
+    client = signed_in(instructor)
+    with CaptureQueriesContext(connection) as queries:
+        client.get(f"/courses/{course.course_id}/instructor/")
+    role_reads = [q for q in queries.captured_queries if "exams_courserole" in q["sql"]]
+    assert len(role_reads) == 2  # the access check, then every offer on the page
