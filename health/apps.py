@@ -9,7 +9,7 @@ class HealthConfig(AppConfig):
         """Record beat's start (in beat) and each sweep's runs (in the worker that ran it)."""
         from celery.signals import beat_init, task_success
 
-        from health import sweeps
+        from health import checks, sweeps  # noqa: F401 (checks: registers them)
 
         beat_init.connect(sweeps.on_beat_init, dispatch_uid="health-beat-started", weak=False)
         task_success.connect(sweeps.on_task_success, dispatch_uid="health-sweep-ran", weak=False)

@@ -28,6 +28,8 @@ elif PROCTORING_PROVIDERS["simulated"].get("SECRET") in ("", SIMULATED_PROVIDER_
     )
 
 SECURE_SSL_REDIRECT = os.environ.get("SECURE_SSL_REDIRECT", "true").lower() == "true"
+# A supervisor's or load balancer's probe asks over plain HTTP, beside the proxy: answer it.
+SECURE_REDIRECT_EXEMPT = [r"^health/"]
 # Behind a TLS-terminating proxy that sets this header.
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 SECURE_HSTS_SECONDS = int(os.environ.get("SECURE_HSTS_SECONDS", str(365 * 24 * 3600)))

@@ -38,6 +38,18 @@ def by_entry(now: datetime) -> dict[str, bool]:
     return {sweep.entry: sweep.late for sweep in sweeps_status(now=now)}
 
 
+def test_a_schedule_without_an_interval_is_refused_at_start():
+    from celery.schedules import crontab
+    from django.core.checks import run_checks
+
+    with override_settings(
+        CELERY_BEAT_SCHEDULE={**SCHEDULE, "nightly": {"task": "t", "schedule": crontab()}}
+    ):
+        assert [error.id for error in run_checks()] == ["health.E001"]
+    with late_rules:
+        assert run_checks() == []
+
+
 def test_the_schedule_is_read_from_the_settings_in_seconds():
     with late_rules:
         assert schedule() == {"fast": ("tests.fast", 30.0), "slow": ("tests.slow", 3600.0)}
@@ -156,3 +168,43 @@ def test_sweeps_check_exits_non_zero_when_a_sweep_is_late(clock, capsys):
     with pytest.raises(CommandError, match="late sweeps: fast"):
         call_command("sweeps_check")
     assert "LATE  fast" in capsys.readouterr().out
+
+
+@late_rules
+def test_a_head_probe_gets_the_same_answer(client):
+    sweep_ran(entries=["fast", "slow"], task="tests.any")
+    assert client.head(reverse("health:sweeps")).status_code == 200
+
+
+def test_a_plain_http_probe_is_answered_under_production_settings(tmp_path):
+    """A supervisor asks over plain HTTP beside the TLS proxy: no redirect to https for it."""
+    import secrets
+    import subprocess
+    import sys
+
+    from tests.smoke.processes import REPO, child_env, manage
+
+    env = child_env(
+        DJANGO_SETTINGS_MODULE="settings.production",
+        SECRET_KEY=secrets.token_urlsafe(60),
+        DATABASE_URL=f"sqlite:///{tmp_path / 'db.sqlite3'}",
+        VAR_DIR=str(tmp_path / "var"),
+    )
+    manage("migrate", "--noinput", env=env)
+    probe = (
+        "import django; django.setup(); from django.test import Client; c = Client();"
+        "print(c.get('/health/sweeps/', HTTP_HOST='127.0.0.1').status_code,"
+        " c.get('/accounts/login/', HTTP_HOST='127.0.0.1').status_code)"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", probe],
+        cwd=REPO,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+    assert result.returncode == 0, result.stderr
+    # 503: nothing ran in this fresh database; every other page still goes to https
+    assert result.stdout.split() == ["503", "301"]
