@@ -11,7 +11,7 @@
   // the real deadline; a submit sent then would end the exam as "completed", not "timed out".
   const END_MARGIN_SECONDS = 1;
   const LIVENESS_SECONDS = 15;
-  // After the software says it stopped, how long its vendor's report gets to arrive first.
+  // After the software says it stopped, how long its vendor's report gets to end the exam.
   const STOPPED_GRACE_SECONDS = 5;
   const csrfInput = document.querySelector("input[name=csrfmiddlewaretoken]");
   const errorBox = document.getElementById("page-error");
@@ -219,16 +219,21 @@
     const livenessChannel = box.dataset.livenessChannel;
     if (isExam && livenessChannel && "BroadcastChannel" in window) {
       let lastAlive = performance.now();
+      let stoppedAt = null;  // when the software said it stopped
       new BroadcastChannel(livenessChannel).onmessage = function (event) {
-        // The software says it stopped: its vendor reports why (the history keeps that reason),
-        // so the page reports the stop itself only if that has not ended the exam within a few
-        // seconds (a second report of an ended exam is refused and changes nothing).
-        lastAlive = event.data && event.data.stopped
-          ? performance.now() - (LIVENESS_SECONDS - STOPPED_GRACE_SECONDS) * 1000
-          : performance.now();
+        if (!(event.data && event.data.stopped)) lastAlive = performance.now();
+        else if (stoppedAt === null) stoppedAt = performance.now();
       };
       const check = setInterval(async function () {
-        if (ended || performance.now() - lastAlive < LIVENESS_SECONDS * 1000) return;
+        if (ended) return;
+        const now = performance.now();
+        if (stoppedAt !== null && now - stoppedAt < STOPPED_GRACE_SECONDS * 1000) {
+          // Its vendor reports why it stopped (the history keeps that reason): follow the
+          // attempt until that report ends it, and report the stop ourselves only after that.
+          sync();
+          return;
+        }
+        if (stoppedAt === null && now - lastAlive < LIVENESS_SECONDS * 1000) return;
         clearInterval(check);
         ended = true;
         try { await api(box.dataset.errorUrl, "POST", { reason: "the proctoring software stopped answering" }); } catch (error) { /* shown after reload */ }
