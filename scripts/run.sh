@@ -88,7 +88,7 @@ start_group "$PY" -m celery -A settings beat --loglevel=info \
     --schedule="$VAR_DIR/celerybeat-schedule"
 BEAT_PID=$!
 
-step "web server on $SITE_URL/ (Ctrl-C stops it and the worker)"
+step "web server on $SITE_URL/ (Ctrl-C stops it, the worker and beat)"
 start_group "$PY" manage.py runserver "127.0.0.1:$PORT"
 SERVER_PID=$!
 
