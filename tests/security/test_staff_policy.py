@@ -127,3 +127,18 @@ def test_the_dashboard_asks_for_the_course_role_once_for_its_offers(course, erro
         client.get(f"/courses/{course.course_id}/instructor/")
     role_reads = [q for q in queries.captured_queries if "exams_courserole" in q["sql"]]
     assert len(role_reads) == 2  # the access check, then every offer on the page
+
+
+def test_settings_are_read_only_for_those_who_may_only_read_them(course, errored, instructor):
+    support = UserFactory(username="support", is_staff=True)
+    support.groups.add(ensure_support_group())
+    url = f"/courses/{course.course_id}/instructor/settings/"
+
+    read_only = signed_in(support).get(url).content.decode()
+    assert "changing them is for the course team" in read_only
+    assert read_only.count('<fieldset class="plain" disabled>') == 2  # the course, the exam
+    assert "Save the course settings" not in read_only and "Save Midterm" not in read_only
+
+    editable = signed_in(instructor).get(url).content.decode()
+    assert "changing them is for the course team" not in editable
+    assert "disabled>" not in editable and "Save the course settings" in editable
