@@ -12,7 +12,7 @@ from django.test.utils import CaptureQueriesContext
 from bench import seed
 from bench.http import gunicorn, session_cookie, wrk
 from exams.models import Attempt, ExamType
-from exams.state_machine import AttemptStatus
+from exams.statuses import AttemptStatus
 
 LEARNERS = 1000
 ROUNDS = 5

@@ -8,7 +8,7 @@ from datetime import UTC, datetime, timedelta
 from django.db import connection
 
 from exams.models import Course, Exam, ExamType
-from exams.state_machine import AttemptStatus
+from exams.statuses import AttemptStatus
 
 STATUSES = [s.value for s in AttemptStatus]
 EPOCH = datetime(2026, 11, 1, 9, 0, tzinfo=UTC)

@@ -14,7 +14,7 @@ from django.middleware.csrf import _get_new_csrf_string
 from bench import seed
 from bench.http import gunicorn, session_cookie, wrk
 from exams.models import Answer, Attempt, AttemptTransition, ExamType, Question, QuestionKind
-from exams.state_machine import AttemptStatus
+from exams.statuses import AttemptStatus
 
 CONNECTIONS = 16
 REPLAY_SECONDS = 5

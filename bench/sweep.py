@@ -12,7 +12,7 @@ from django.db.models import Count
 from bench import seed
 from bench.procs import celery_worker
 from exams.models import Attempt, AttemptTransition, ExamType
-from exams.state_machine import IN_PROGRESS, AttemptStatus
+from exams.statuses import IN_PROGRESS, AttemptStatus
 from settings.celery import app as celery_app
 
 

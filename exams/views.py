@@ -23,7 +23,7 @@ from exams.selectors.learner import (
     running_attempt_in_course,
 )
 from exams.services.expiry import attempt_refresh
-from exams.state_machine import IN_PROGRESS
+from exams.statuses import IN_PROGRESS
 
 
 def _learner(request: HttpRequest) -> User:

@@ -11,7 +11,7 @@ from exams.admin.attempts import AttemptAdmin
 from exams.admin.common import acting_user
 from exams.exceptions import DomainError
 from exams.models import Attempt
-from exams.state_machine import AttemptStatus
+from exams.statuses import AttemptStatus
 from proctoring.models import CallbackDelivery, ProviderExam, ProviderSession, Review
 from proctoring.services import review_decide
 

@@ -3,7 +3,7 @@
 from typing import Any
 
 from exams.broker import enqueue
-from exams.state_machine import AttemptStatus
+from exams.statuses import AttemptStatus
 
 S = AttemptStatus
 EXAM_ENDED = {S.COMPLETED, S.TIMED_OUT}

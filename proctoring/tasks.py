@@ -152,7 +152,7 @@ def review_emails_send_missing_task() -> int:
 def sessions_open_missing_task() -> int:
     """Beat entry: open the sessions whose opening was lost (broker down when setup began)."""
     from exams.models import Attempt
-    from exams.state_machine import AttemptStatus
+    from exams.statuses import AttemptStatus
 
     cutoff = timezone.now() - timedelta(minutes=1)
     ids = list(
@@ -179,7 +179,7 @@ def reviews_apply_held_task(attempt_id: int) -> None:
 @shared_task(name="proctoring.reviews_apply_held_missing", ignore_result=True)
 def reviews_apply_held_missing_task() -> int:
     """Beat entry: apply held reviews of attempts that have ended (their task was lost)."""
-    from exams.state_machine import IN_PROGRESS
+    from exams.statuses import IN_PROGRESS
     from proctoring.models import Review
     from proctoring.services import reviews_apply_held
     from proctoring.services.reviews import HELD

@@ -13,7 +13,7 @@ from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 from typing import Any
 
-from exams.state_machine import csv_label
+from exams.statuses import csv_label
 
 HEADER = (
     "user_email",

@@ -23,7 +23,7 @@ from exams.models import (
     QuestionKind,
     RoleName,
 )
-from exams.state_machine import AttemptStatus
+from exams.statuses import AttemptStatus
 
 
 class UserFactory(DjangoModelFactory):

@@ -23,7 +23,7 @@ from exams.exceptions import Conflict, DomainError, NotFound
 from exams.models import CHOICE_KINDS, Answer, Attempt, AttemptTransition
 from exams.selectors import attempt_get_locked
 from exams.services import attempt_clear, attempt_resume, attempt_review_result
-from exams.state_machine import AttemptStatus
+from exams.statuses import AttemptStatus
 
 S = AttemptStatus
 

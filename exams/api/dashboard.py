@@ -34,7 +34,7 @@ from exams.selectors.staff import (
     proctoring_provider_names,
 )
 from exams.services.course_settings import course_settings_update, exam_settings_update
-from exams.state_machine import AttemptStatus
+from exams.statuses import AttemptStatus
 from exams.timing import format_hhmm
 
 

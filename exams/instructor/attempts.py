@@ -22,7 +22,7 @@ from exams.selectors.staff import (
     attempts_for_course,
     exams_for_staff,
 )
-from exams.state_machine import AttemptStatus
+from exams.statuses import AttemptStatus
 
 
 @login_required

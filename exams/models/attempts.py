@@ -10,7 +10,7 @@ from model_utils.models import TimeStampedModel
 
 from exams.models.courses import Course
 from exams.models.exams import Exam, Question
-from exams.state_machine import LIVE, AttemptStatus
+from exams.statuses import LIVE, AttemptStatus
 
 
 def new_attempt_code() -> str:
@@ -21,7 +21,7 @@ def new_attempt_code() -> str:
 class Attempt(TimeStampedModel):
     """One learner's attempt at one exam. Personal data: who took what, when, with which result.
 
-    The status changes only through exams.services (see exams.state_machine).
+    The status changes only through exams.services (see exams.statuses).
     """
 
     exam = models.ForeignKey(Exam, on_delete=models.CASCADE, related_name="attempts")

@@ -24,7 +24,7 @@ from exams.models import (
     Question,
 )
 from exams.selectors.rows import RowQuery, Table
-from exams.state_machine import IN_PROGRESS
+from exams.statuses import IN_PROGRESS
 
 
 @cache

@@ -17,7 +17,7 @@ from exams.selectors import (
     allowances_effective,
     allowances_effective_by_exam,
 )
-from exams.state_machine import FINISHED, IN_PROGRESS, LIVE, AttemptStatus
+from exams.statuses import FINISHED, IN_PROGRESS, LIVE, AttemptStatus
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import User

@@ -17,7 +17,7 @@ from django.utils.translation import ngettext
 
 from exams.exceptions import InvalidInput
 from exams.models import Allowance, Attempt, Course, Exam, ExamType
-from exams.state_machine import AttemptStatus
+from exams.statuses import AttemptStatus
 
 PAGE_SIZE = 25
 MAX_QUERY_LENGTH = 254

@@ -18,9 +18,9 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from exams.exceptions import DomainError, InvalidInput, UnknownLearner
+from exams.lifecycle.history import Actor
 from exams.models import Course, Exam
 from exams.services.allowances import allowance_grant, clean_expiry, clean_value
-from exams.services.history import Actor
 
 MAX_LEARNERS = 200
 MAX_EXAMS = 50

@@ -39,11 +39,11 @@ from exams.exceptions import (
     CsvTooManyRows,
     InvalidInput,
 )
+from exams.lifecycle.history import Actor
 from exams.models import Allowance, AllowanceKind, Course, Exam
 from exams.selectors.staff import exams_for_staff
 from exams.services.allowance_batch import Problem, learners_resolve
 from exams.services.allowances import allowance_grant, clean_expiry, clean_value
-from exams.services.history import Actor
 
 MAX_BYTES = 1024 * 1024
 MAX_ROWS = 5000

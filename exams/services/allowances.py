@@ -13,10 +13,11 @@ from django.utils.translation import gettext as _
 
 from exams import integrations, timing
 from exams.exceptions import AllowanceExists, InvalidInput, NotEnrolled, NotFound
+from exams.lifecycle.history import Actor, record_deadline_change
 from exams.models import Allowance, AllowanceKind, AuditAction, Course, Exam, ExamType
 from exams.models.allowances import MAX_ADDITIONAL_MINUTES, MAX_MULTIPLIER
 from exams.selectors import allowances_effective, attempt_get_locked, attempts_running_for
-from exams.services.history import Actor, audit, record_deadline_change
+from exams.services.audit import audit
 
 
 class Keep(Enum):

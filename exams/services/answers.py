@@ -1,40 +1,20 @@
-"""Saving and grading answers."""
+"""Saving a learner's answers while the exam runs."""
 
-from collections import defaultdict
 from datetime import datetime
-from decimal import Decimal
-from functools import lru_cache
 from typing import Any
 
 from django.conf import settings
-from django.db import connection, transaction
+from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from exams import grading, timing
 from exams.exceptions import DeadlinePassed, IllegalTransition, NotFound
-from exams.models import CHOICE_KINDS, Answer, Attempt, Question
-from exams.selectors import (
-    answers_to_grade,
-    attempt_get_locked,
-    question_choices_load,
-    questions_with_choices,
-)
-from exams.services.rows import ColumnSet
-from exams.state_machine import IN_PROGRESS
-
-
-def question_key(question: Question) -> grading.QuestionKey:
-    choices = list(question.choices.all()) if question.kind in CHOICE_KINDS else []
-    return grading.QuestionKey(
-        kind=question.kind,
-        points=question.points,
-        correct_choice_ids=frozenset(c.pk for c in choices if c.is_correct),
-        all_choice_ids=frozenset(c.pk for c in choices),
-        numeric_answer=question.numeric_answer,
-        numeric_tolerance=question.numeric_tolerance,
-        text_answers=tuple(a for a in question.text_answers.splitlines() if a.strip()),
-    )
+from exams.lifecycle.grading import question_key
+from exams.models import Answer, Attempt, Question
+from exams.selectors import attempt_get_locked, question_choices_load
+from exams.services.expiry import attempt_expire
+from exams.statuses import IN_PROGRESS
 
 
 def answer_save(
@@ -67,8 +47,6 @@ def answer_save(
         running = attempt.status in IN_PROGRESS
     if running:
         # Close it in a transaction of its own so the refusal below does not undo the close.
-        from exams.services.expiry import attempt_expire
-
         attempt_expire(attempt_id=attempt_id, now=now)
         raise DeadlinePassed()
     if attempt.status in {"timed_out"}:
@@ -78,51 +56,3 @@ def answer_save(
         target="started",
         message=_("Answers can only be saved while the exam is in progress."),
     )
-
-
-def attempts_grade(attempts: list[Attempt], *, now: datetime) -> None:
-    """Score every saved answer of the attempts and store the totals on each. The caller saves
-    the attempts; answers are saved here.
-
-    Runs inside the caller's transaction, with the attempt rows locked. The queries do not grow
-    with the number of attempts: questions once per exam, answers in one query, and one update
-    per distinct new score.
-    """
-    if not attempts:
-        return
-    keys: dict[int, list[tuple[int, grading.QuestionKey]]] = {}
-    for exam_id in {a.exam_id for a in attempts}:
-        keys[exam_id] = [(q.pk, question_key(q)) for q in questions_with_choices(exam_id=exam_id)]
-    answers: dict[tuple[int, int], Answer] = {
-        (a.attempt_id, a.question_id): a
-        for a in answers_to_grade(attempt_ids=[attempt.pk for attempt in attempts])
-    }
-    # Answers to rescore, by their new score: scores take few values (a question's points,
-    # zero, a part), and one UPDATE per value is cheaper than Django's bulk_update, which
-    # spends longer building its CASE than the database spends running it.
-    rescored: dict[Decimal, list[int]] = defaultdict(list)
-    for attempt in attempts:
-        earned = Decimal(0)
-        possible = Decimal(0)
-        for question_id, key in keys[attempt.exam_id]:
-            possible += key.points
-            answer = answers.get((attempt.pk, question_id))
-            if answer is None:
-                continue
-            points = grading.score(key, answer.response)
-            if points != answer.points_awarded:
-                answer.points_awarded = points
-                rescored[points].append(answer.pk)
-            earned += points
-        attempt.points_earned = earned
-        attempt.points_possible = possible
-        attempt.graded_at = now
-    for points, answer_ids in rescored.items():
-        _score_update(connection.vendor, len(answer_ids)).run(points, answer_ids)
-
-
-@lru_cache(maxsize=32)
-def _score_update(vendor: str, count: int) -> ColumnSet:
-    """`Answer.objects.filter(pk__in=ids).update(points_awarded=points)` for `count` ids, by
-    SQL written once: every submit runs it (see exams.services.rows)."""
-    return ColumnSet.of(Answer, "points_awarded", count)

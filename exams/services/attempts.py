@@ -1,7 +1,6 @@
-"""The learner's, the provider's and staff's moves of an attempt through its lifecycle.
-
-Every service locks the attempt row, returns it unchanged when the move already happened
-(so retries and double clicks are harmless), and otherwise makes exactly one legal move.
+"""The learner's, the provider's and staff's moves of an attempt through its lifecycle: a
+new attempt, then one named service per move of `exams.lifecycle.moves`, each made by the
+lifecycle engine (which locks, takes the no-op case first and checks the move and its maker).
 """
 
 from datetime import datetime
@@ -12,11 +11,10 @@ from django.db.models import Case, Value, When
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from exams import integrations, timing
+from exams import integrations
 from exams.exceptions import (
     AttemptExists,
     ExamClosed,
-    IllegalTransition,
     InvalidInput,
     NotEnrolled,
     NotFound,
@@ -25,38 +23,16 @@ from exams.exceptions import (
     ProctoringDisabled,
     VerifiedTrackRequired,
 )
+from exams.lifecycle.engine import apply, locked, make
+from exams.lifecycle.history import Actor, record_created
+from exams.lifecycle.moves import Party as P
 from exams.models import Attempt, AttemptTransition, Exam, ExamType, TransitionKind
-from exams.selectors import allowances_effective, attempt_get_locked
-from exams.services.closing import close, expire_if_overdue
-from exams.services.history import Actor, record_created, transition
-from exams.state_machine import FINISHED, IN_PROGRESS, LIVE, PRE_START, AttemptStatus
+from exams.statuses import IN_PROGRESS, LIVE, PRE_START, AttemptStatus
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import User
 
 S = AttemptStatus
-
-
-def locked(attempt_id: int) -> Attempt:
-    """The attempt, locked for this transaction; NotFound if it is gone.
-
-    Services read the clock after this: a call that waited for the lock records the time it
-    acted, so history rows and saved answers never contradict the order they were made in."""
-    try:
-        return attempt_get_locked(attempt_id=attempt_id)
-    except Attempt.DoesNotExist:
-        raise NotFound(_("This attempt no longer exists.")) from None
-
-
-def _is_timed(attempt: Attempt) -> bool:
-    """An open exam (proctored exam taken without proctoring) has no clock."""
-    return attempt.exam.exam_type != ExamType.PROCTORED or attempt.taking_as_proctored
-
-
-def _entitled_seconds(attempt: Attempt, now: datetime) -> int:
-    """The learner's allowed time for this exam now: time allotted and allowances."""
-    exam = attempt.exam
-    return allowances_effective(learner_id=attempt.learner_id, exam=exam, now=now).seconds_for(exam)
 
 
 def _choose_flags(exam: Exam, learner: "User", proctored: bool | None) -> tuple[bool, bool]:
@@ -131,8 +107,7 @@ def attempt_create(
         return _same_choice_or_refuse(existing, as_proctored, declined)
     record_created(attempt, actor=learner, at=now)
     if declined:
-        transition(attempt, to=S.DECLINED, actor=learner, at=now, reason="chose no proctoring")
-        attempt.save(update_fields=["status", "modified"])
+        apply("decline", attempt, party=P.LEARNER, actor=learner, now=now)
     return attempt
 
 
@@ -165,9 +140,7 @@ def attempt_setup_begin(*, attempt_id: int, actor: Actor, now: datetime | None =
 
     Only from `created`: after an error only staff may send the learner back (attempt_resume).
     """
-    return _simple_move(
-        attempt_id, S.CREATED, S.DOWNLOAD_SOFTWARE_CLICKED, actor, now, "setup begun"
-    )
+    return make("begin_setup", attempt_id=attempt_id, party=P.LEARNER, actor=actor, now=now)
 
 
 @transaction.atomic
@@ -178,34 +151,7 @@ def attempt_mark_ready(
 
     Only from `download_software_clicked`: an errored attempt waits for a staff resume.
     """
-    return _simple_move(
-        attempt_id,
-        S.DOWNLOAD_SOFTWARE_CLICKED,
-        S.READY_TO_START,
-        actor,
-        now,
-        "provider checks passed",
-    )
-
-
-def _simple_move(
-    attempt_id: int,
-    source: AttemptStatus,
-    to: AttemptStatus,
-    actor: Actor,
-    now: datetime | None,
-    reason: str,
-) -> Attempt:
-    attempt = locked(attempt_id)
-    now = now or timezone.now()  # after the lock (see locked)
-    if attempt.status == to:
-        return attempt
-    # The table also allows error -> setup/ready, but that move is the staff resume's alone.
-    if attempt.status != source:
-        raise IllegalTransition(current=attempt.status, target=to)
-    transition(attempt, to=to, actor=actor, at=now, reason=reason)
-    attempt.save(update_fields=["status", "modified"])
-    return attempt
+    return make("mark_ready", attempt_id=attempt_id, party=P.PROVIDER, actor=actor, now=now)
 
 
 @transaction.atomic
@@ -216,72 +162,19 @@ def attempt_start(*, attempt_id: int, actor: Actor, now: datetime | None = None)
     the due date; after an error the learner gets the seconds that remained. A running attempt
     is returned unchanged, so a double click can never push the deadline back.
     """
-    attempt = locked(attempt_id)
-    now = now or timezone.now()  # after the lock (see locked)
-    if attempt.status in IN_PROGRESS:
-        return attempt
-    exam = attempt.exam
-    if attempt.status not in (S.CREATED, S.DECLINED, S.READY_TO_START):
-        raise IllegalTransition(current=attempt.status, target=S.STARTED)
-    fields = ["status", "modified", "deadline_at", "cut_by_due_date", "paused_remaining_seconds"]
-    if _is_timed(attempt):
-        entitled = _entitled_seconds(attempt, now)
-        if attempt.paused_remaining_seconds is not None:
-            # Resuming: the time that remained, plus any time granted while it was stopped.
-            gained = max(0, entitled - (attempt.allowed_seconds or 0))
-            seconds = attempt.paused_remaining_seconds + gained
-        else:
-            seconds = entitled
-        if entitled != attempt.allowed_seconds:
-            attempt.allowed_seconds = max(entitled, attempt.allowed_seconds or 0)
-            fields.append("allowed_seconds")
-        end = timing.deadline(start=now, seconds=seconds, due_at=exam.due_at)
-        if end.at <= now:
-            raise ExamClosed()
-        attempt.deadline_at = end.at
-        attempt.cut_by_due_date = end.cut_by_due_date
-    elif exam.due_at is not None and now >= exam.due_at:
-        raise ExamClosed()
-    if attempt.started_at is None:
-        attempt.started_at = now
-        fields.append("started_at")
-    resumed = attempt.paused_remaining_seconds is not None
-    attempt.paused_remaining_seconds = None
-    transition(
-        attempt,
-        to=S.STARTED,
-        actor=actor,
-        at=now,
-        reason="resumed with the time that remained" if resumed else "",
-    )
-    attempt.save(update_fields=fields)
-    return attempt
+    return make("start", attempt_id=attempt_id, party=P.LEARNER, actor=actor, now=now)
 
 
 @transaction.atomic
 def attempt_stop(*, attempt_id: int, actor: Actor, now: datetime | None = None) -> Attempt:
     """The learner asked to end the exam and is asked to confirm; the clock keeps running."""
-    attempt = locked(attempt_id)
-    now = now or timezone.now()  # after the lock (see locked)
-    if attempt.status == S.READY_TO_SUBMIT or expire_if_overdue(attempt, now):
-        return attempt
-    transition(attempt, to=S.READY_TO_SUBMIT, actor=actor, at=now)
-    attempt.save(update_fields=["status", "modified"])
-    return attempt
+    return make("stop", attempt_id=attempt_id, party=P.LEARNER, actor=actor, now=now)
 
 
 @transaction.atomic
 def attempt_continue(*, attempt_id: int, actor: Actor, now: datetime | None = None) -> Attempt:
     """The learner chose 'continue working' instead of ending the exam."""
-    attempt = locked(attempt_id)
-    now = now or timezone.now()  # after the lock (see locked)
-    if attempt.status == S.STARTED or expire_if_overdue(attempt, now):
-        return attempt
-    if attempt.status != S.READY_TO_SUBMIT:
-        raise IllegalTransition(current=attempt.status, target=S.STARTED)
-    transition(attempt, to=S.STARTED, actor=actor, at=now, reason="continue working")
-    attempt.save(update_fields=["status", "modified"])
-    return attempt
+    return make("continue", attempt_id=attempt_id, party=P.LEARNER, actor=actor, now=now)
 
 
 @transaction.atomic
@@ -291,17 +184,7 @@ def attempt_submit(*, attempt_id: int, actor: Actor, now: datetime | None = None
     An attempt that already ended is returned unchanged. Past the deadline the attempt is
     closed as timed out, at its deadline.
     """
-    attempt = locked(attempt_id)
-    now = now or timezone.now()  # after the lock (see locked)
-    if attempt.status in FINISHED:
-        return attempt
-    if attempt.status in IN_PROGRESS and timing.is_overdue(
-        deadline_at=attempt.deadline_at, now=now
-    ):
-        close(attempt, to=S.TIMED_OUT, actor=None, now=now, reason="deadline passed")
-        return attempt
-    close(attempt, to=S.COMPLETED, actor=actor, now=now)
-    return attempt
+    return make("submit", attempt_id=attempt_id, party=P.LEARNER, actor=actor, now=now)
 
 
 @transaction.atomic
@@ -321,29 +204,21 @@ def attempt_error(
     (a failed upload).
     """
     attempt = locked(attempt_id)
-    now = now or timezone.now()  # after the lock (see locked)
-    if attempt.status == S.ERROR or expire_if_overdue(attempt, now):
-        return attempt
-    if by_learner and attempt.status not in IN_PROGRESS | PRE_START:
-        raise IllegalTransition(
-            current=attempt.status,
-            target=S.ERROR,
-            message=_("The exam has ended; the proctoring software can no longer stop it."),
-        )
-    running = attempt.status in IN_PROGRESS
-    remaining = timing.seconds_remaining(deadline_at=attempt.deadline_at, now=now)
-    if running and remaining == 0:
-        # Not a whole second left to resume with: a resume could never start again.
-        close(attempt, to=S.TIMED_OUT, actor=None, now=now, reason="deadline passed")
-        return attempt
-    transition(attempt, to=S.ERROR, actor=actor, at=now, reason=reason or "proctoring error")
-    fields = ["status", "modified"]
-    if running:
-        attempt.paused_remaining_seconds = remaining
-        attempt.deadline_at = None
-        fields += ["paused_remaining_seconds", "deadline_at"]
-    attempt.save(update_fields=fields)
-    return attempt
+    now = now or timezone.now()  # after the lock
+    if not by_learner:
+        return apply("fail", attempt, party=P.PROVIDER, actor=actor, now=now, reason=reason)
+    refusal = None
+    if attempt.status not in IN_PROGRESS | PRE_START:
+        refusal = _("The exam has ended; the proctoring software can no longer stop it.")
+    return apply(
+        "software_stopped",
+        attempt,
+        party=P.LEARNER,
+        actor=actor,
+        now=now,
+        reason=reason,
+        refusal=refusal,
+    )
 
 
 @transaction.atomic
@@ -355,22 +230,19 @@ def attempt_resume(*, attempt_id: int, actor: Actor, now: datetime | None = None
     the due date the attempt is closed as timed out instead, and its saved answers graded.
     """
     attempt = locked(attempt_id)
-    now = now or timezone.now()  # after the lock (see locked)
+    now = now or timezone.now()  # after the lock
     if _was_just_resumed(attempt):
         return attempt
     if attempt.status != S.ERROR or attempt.completed_at is not None:
         raise NotResumable()
     due_at = attempt.exam.due_at
-    if attempt.started_at is not None and due_at is not None and now >= due_at:
-        # Too late to go on: close it at the due date and grade what was saved.
-        attempt.deadline_at = due_at
-        close(attempt, to=S.TIMED_OUT, actor=actor, now=now, reason="resumed after the due date")
-        attempt.save(update_fields=["deadline_at"])
-        return attempt
-    target = S.READY_TO_START if attempt.started_at is not None else S.DOWNLOAD_SOFTWARE_CLICKED
-    transition(attempt, to=target, actor=actor, at=now, reason="resumed by staff")
-    attempt.save(update_fields=["status", "modified"])
-    return attempt
+    if attempt.started_at is None:
+        verb = "resume_setup"
+    elif due_at is not None and now >= due_at:
+        verb = "resume_too_late"
+    else:
+        verb = "resume"
+    return apply(verb, attempt, party=P.STAFF, actor=actor, now=now)
 
 
 def _was_just_resumed(attempt: Attempt) -> bool:

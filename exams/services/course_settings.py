@@ -27,10 +27,11 @@ from exams.exceptions import (
     ProctoringDisabled,
     ProviderInUse,
 )
+from exams.lifecycle.history import Actor
 from exams.models import Attempt, AuditAction, Course, Exam, ExamType
 from exams.models.exams import PROCTORED_TYPES
-from exams.services.history import Actor, audit
-from exams.state_machine import LIVE, AttemptStatus
+from exams.services.audit import audit
+from exams.statuses import LIVE, AttemptStatus
 
 COURSE_FIELDS = ("proctored_exams_enabled", "allow_opting_out", "proctoring_provider")
 EXAM_FIELDS = (

@@ -7,11 +7,12 @@ from django.db import transaction
 from django.utils import timezone
 
 from exams import timing
+from exams.lifecycle.closing import CLOSED_FIELDS, end
+from exams.lifecycle.engine import expire_if_overdue
+from exams.lifecycle.grading import attempts_grade
 from exams.models import Attempt
 from exams.selectors import attempt_get_locked
-from exams.services.answers import attempts_grade
-from exams.services.closing import CLOSED_FIELDS, end, expire_if_overdue
-from exams.state_machine import IN_PROGRESS, AttemptStatus
+from exams.statuses import IN_PROGRESS, AttemptStatus
 
 
 def attempt_refresh(attempt: Attempt, *, now: datetime) -> Attempt:

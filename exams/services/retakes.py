@@ -7,10 +7,11 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from exams.exceptions import AttemptInProgress, InvalidInput, NotFound
+from exams.lifecycle.history import Actor, record_created
 from exams.models import Attempt, AuditAction
 from exams.selectors import attempt_get_locked
-from exams.services.history import Actor, audit, record_created
-from exams.state_machine import LIVE
+from exams.services.audit import audit
+from exams.statuses import LIVE
 
 
 @transaction.atomic

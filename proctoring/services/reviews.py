@@ -13,7 +13,7 @@ from exams.broker import enqueue
 from exams.exceptions import Conflict, DomainError, InvalidInput, NotFound
 from exams.models import Attempt
 from exams.selectors import attempt_get_locked
-from exams.state_machine import IN_PROGRESS, AttemptStatus
+from exams.statuses import IN_PROGRESS, AttemptStatus
 from proctoring.models import CallbackDelivery, Review
 from proctoring.providers.base import CallbackEvent, ProctoringProvider
 

@@ -16,7 +16,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from exams.models import Attempt
-from exams.state_machine import AttemptStatus
+from exams.statuses import AttemptStatus
 from proctoring.exceptions import ProviderUnavailable
 from proctoring.models import Review
 from proctoring.simulated import vendor

@@ -12,7 +12,7 @@ from decimal import Decimal
 from django.utils import timezone
 
 from exams.models import Answer, Course, Exam, Question
-from exams.state_machine import AttemptStatus as S
+from exams.statuses import AttemptStatus as S
 from tests.browser.helpers import course_path, exam_path, exam_with_questions, progress_path
 from tests.factories import AttemptFactory, ExamFactory
 

@@ -9,7 +9,7 @@ import pytest
 from django.utils import timezone
 from playwright.sync_api import expect
 
-from exams.state_machine import AttemptStatus as S
+from exams.statuses import AttemptStatus as S
 from proctoring.models import Review
 from tests.browser.helpers import REPO_ROOT, exam_with_questions, violations_in_each_language
 from tests.factories import AllowanceFactory, AttemptFactory

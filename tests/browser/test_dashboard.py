@@ -15,7 +15,7 @@ from django.utils import timezone
 from playwright.sync_api import Page, expect
 
 from exams.models import Allowance, Answer, Attempt, Course, Exam, Question
-from exams.state_machine import AttemptStatus as S
+from exams.statuses import AttemptStatus as S
 from tests.browser.helpers import (
     REPO_ROOT,
     exam_path,

@@ -16,7 +16,7 @@ from playwright.sync_api import Page, expect
 from pytest_django.live_server_helper import LiveServer
 
 from exams.models import Course
-from exams.state_machine import AttemptStatus as S
+from exams.statuses import AttemptStatus as S
 from reports import services
 from reports.models import ReportJob
 from reports.state_machine import JobStatus

@@ -9,7 +9,7 @@ from django.utils import timezone
 from playwright.sync_api import expect
 
 from exams.models import Answer, Attempt, AttemptTransition
-from exams.state_machine import AttemptStatus as S
+from exams.statuses import AttemptStatus as S
 from tests.browser.helpers import (
     answer_all_correctly,
     course_path,

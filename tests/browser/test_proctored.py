@@ -22,7 +22,7 @@ from playwright.sync_api import Browser, BrowserContext, Page, expect
 from pytest_django.live_server_helper import LiveServer
 
 from exams.models import Answer, Attempt, AttemptTransition, Course, Exam
-from exams.state_machine import AttemptStatus as S
+from exams.statuses import AttemptStatus as S
 from exams.templatetags.exam_format import spoken_duration
 from tests.browser.helpers import (
     answer_all_correctly,

@@ -6,9 +6,9 @@ from typing import Any
 
 import pytest
 
+from exams.lifecycle.history import record_created
 from exams.models import Attempt, ExamType
-from exams.services.history import record_created
-from exams.state_machine import FINISHED, IN_PROGRESS, AttemptStatus
+from exams.statuses import FINISHED, IN_PROGRESS, AttemptStatus
 from tests.factories import AttemptFactory, ExamFactory
 
 S = AttemptStatus

@@ -18,8 +18,9 @@ from django.db import connection
 
 from exams import services
 from exams.exceptions import IllegalTransition
+from exams.lifecycle.moves import is_legal
 from exams.models import Answer, Attempt, AttemptTransition, ExamType
-from exams.state_machine import IN_PROGRESS, AttemptStatus, is_legal
+from exams.statuses import IN_PROGRESS, AttemptStatus
 from tests.factories import EnrollmentFactory, ExamFactory, QuestionFactory, UserFactory
 
 S = AttemptStatus

@@ -29,8 +29,9 @@ from django.utils import timezone
 
 from exams import services
 from exams.exceptions import AttemptExists, DomainError
+from exams.lifecycle.moves import is_legal
 from exams.models import Answer, Attempt, AttemptTransition, Exam, ExamType
-from exams.state_machine import IN_PROGRESS, AttemptStatus, is_legal
+from exams.statuses import IN_PROGRESS, AttemptStatus
 from exams.tasks import attempts_expire_overdue_task
 from proctoring import signing
 from proctoring.models import CallbackDelivery, DeliveryStatus, Review

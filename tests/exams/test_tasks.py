@@ -8,7 +8,7 @@ from django.utils import timezone
 
 from exams import services, tasks
 from exams.models import Attempt
-from exams.state_machine import AttemptStatus as S
+from exams.statuses import AttemptStatus as S
 from tests.exams.helpers import snapshot
 from tests.factories import ExamFactory, UserFactory
 

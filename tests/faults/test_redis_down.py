@@ -25,7 +25,7 @@ from django.utils import timezone
 
 from exams import services
 from exams.models import Answer, Attempt
-from exams.state_machine import AttemptStatus
+from exams.statuses import AttemptStatus
 from proctoring import signing
 from proctoring.models import CallbackDelivery, DeliveryStatus, Review
 from proctoring.tasks import callbacks_process_pending_task, review_emails_send_missing_task

@@ -24,7 +24,7 @@ from django.test import Client
 from django.utils import timezone
 
 from exams.models import Attempt
-from exams.state_machine import AttemptStatus
+from exams.statuses import AttemptStatus
 from reports.models import ReportJob
 from reports.services import MAX_TRIES, PROGRESS_EVERY, reports_recover
 from reports.state_machine import JobStatus

@@ -4,7 +4,7 @@ knows their own attempt code, so another provider's signature must not decide th
 import pytest
 from django.test import override_settings
 
-from exams.state_machine import AttemptStatus as S
+from exams.statuses import AttemptStatus as S
 from proctoring.models import CallbackDelivery, Review
 from proctoring.providers import get_provider
 from tests.proctoring.conftest import review

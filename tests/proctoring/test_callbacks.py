@@ -11,7 +11,7 @@ from django.utils import timezone
 
 from exams import services
 from exams.models import AttemptTransition
-from exams.state_machine import AttemptStatus as S
+from exams.statuses import AttemptStatus as S
 from proctoring.models import CallbackDelivery, Review
 from tests.proctoring.conftest import review
 

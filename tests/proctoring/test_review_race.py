@@ -9,7 +9,7 @@ from django.db import connection
 from django.utils import timezone
 
 from exams.models import Attempt, EnrollmentMode
-from exams.state_machine import AttemptStatus as S
+from exams.statuses import AttemptStatus as S
 from proctoring.models import CallbackDelivery, Review
 from proctoring.services import callback_process
 from tests.exams.test_races import _race

@@ -4,7 +4,7 @@ stale tab, a second click): nothing is sent, and the desk says why."""
 import pytest
 from django.utils import timezone
 
-from exams.state_machine import AttemptStatus as S
+from exams.statuses import AttemptStatus as S
 from proctoring.models import CallbackDelivery, Review
 
 pytestmark = pytest.mark.django_db

@@ -8,7 +8,7 @@ from typing import Any
 import pytest
 from celery.exceptions import Retry
 
-from exams.state_machine import AttemptStatus as S
+from exams.statuses import AttemptStatus as S
 from proctoring.exceptions import ProviderUnavailable
 from proctoring.models import CallbackDelivery
 from proctoring.simulated import vendor

@@ -8,7 +8,7 @@ from django.core import mail
 from django.utils import timezone
 
 from exams.models import Attempt
-from exams.state_machine import AttemptStatus as S
+from exams.statuses import AttemptStatus as S
 from proctoring.models import ProviderSession, Review
 from proctoring.tasks import review_emails_send_missing_task, sessions_open_missing_task
 from tests.factories import AttemptFactory, ExamFactory

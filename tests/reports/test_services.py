@@ -8,7 +8,7 @@ import pytest
 from django.core.files.storage import default_storage
 from django.utils import timezone
 
-from exams.state_machine import AttemptStatus as S
+from exams.statuses import AttemptStatus as S
 from reports import services
 from reports.models import ReportJob
 from reports.state_machine import JobStatus as J

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from django.db import connection
 
-from exams.state_machine import AttemptStatus
+from exams.statuses import AttemptStatus
 from reports.models import ReportJob
 from reports.state_machine import JobStatus
 from settings.celery import app as celery_app

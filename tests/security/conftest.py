@@ -9,9 +9,9 @@ import pytest
 from django.contrib.auth.models import User
 from django.utils import timezone
 
+from exams.lifecycle.history import record_created
 from exams.models import Allowance, Attempt, Course, Exam, Question, QuestionKind
-from exams.services.history import record_created
-from exams.state_machine import FINISHED, AttemptStatus
+from exams.statuses import FINISHED, AttemptStatus
 from reports import services as report_services
 from reports.links import make_token
 from reports.models import ReportJob

@@ -47,7 +47,7 @@ from exams.models import (
     Enrollment,
     Exam,
 )
-from exams.state_machine import AttemptStatus
+from exams.statuses import AttemptStatus
 from proctoring.models import CallbackDelivery, DeliveryStatus, ProviderSession, Review
 from reports.models import ReportJob
 from tests.security.conftest import World

@@ -10,7 +10,7 @@ from django.test.utils import CaptureQueriesContext
 
 from exams.models import Allowance, Attempt, Course
 from exams.policy import SUPPORT_PERMISSIONS, Action, may
-from exams.state_machine import AttemptStatus as S
+from exams.statuses import AttemptStatus as S
 from exams.support import ensure_support_group
 from tests.factories import AttemptFactory, ExamFactory, UserFactory
 

@@ -12,7 +12,7 @@ from django.test import override_settings
 from rest_framework.test import APIClient
 
 from exams.models import AttemptTransition
-from exams.state_machine import AttemptStatus as S
+from exams.statuses import AttemptStatus as S
 from tests.factories import AttemptFactory, ExamFactory
 
 pytestmark = pytest.mark.django_db

@@ -56,7 +56,7 @@ def test_worker_on_the_filesystem_broker_expires_an_overdue_attempt(
     embedded: dict[str, str], tmp_path: Path
 ) -> None:
     from exams.models import Attempt
-    from exams.state_machine import AttemptStatus
+    from exams.statuses import AttemptStatus
 
     log = tmp_path / "worker.log"
     with celery_worker(env=embedded, log=log) as worker:

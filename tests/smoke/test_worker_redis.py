@@ -12,7 +12,7 @@ from django.db import connection
 from django.utils import timezone
 
 from exams.models import Attempt
-from exams.state_machine import AttemptStatus
+from exams.statuses import AttemptStatus
 from settings.celery import app as celery_app
 from tests.factories import AttemptFactory
 from tests.smoke.processes import celery_worker, child_env, wait_until

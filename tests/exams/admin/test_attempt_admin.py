@@ -9,7 +9,7 @@ from django.utils import timezone
 
 from exams import services
 from exams.models import Answer, Attempt, AttemptTransition, AuditAction, AuditLogEntry
-from exams.state_machine import AttemptStatus as S
+from exams.statuses import AttemptStatus as S
 from tests.factories import (
     AttemptFactory,
     EnrollmentFactory,

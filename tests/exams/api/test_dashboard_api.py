@@ -9,7 +9,7 @@ from django.test.utils import CaptureQueriesContext
 
 from exams.models import Answer, Attempt, AuditLogEntry
 from exams.selectors.staff import AttemptFilters, attempts_for_course
-from exams.state_machine import AttemptStatus as S
+from exams.statuses import AttemptStatus as S
 from tests.factories import (
     AttemptFactory,
     CourseFactory,

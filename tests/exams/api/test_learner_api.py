@@ -8,7 +8,7 @@ from django.conf import settings
 from django.utils import timezone
 
 from exams.models import Answer, Attempt, AttemptTransition
-from exams.state_machine import AttemptStatus as S
+from exams.statuses import AttemptStatus as S
 from tests.factories import AttemptFactory, ChoiceFactory, ExamFactory, QuestionFactory
 
 pytestmark = pytest.mark.django_db

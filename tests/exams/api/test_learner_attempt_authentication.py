@@ -11,7 +11,7 @@ from rest_framework.test import APIClient
 
 from exams.models import Answer, AttemptTransition
 from exams.permissions import access_attempt_by_session
-from exams.state_machine import AttemptStatus as S
+from exams.statuses import AttemptStatus as S
 from tests.factories import AttemptFactory, ExamFactory, QuestionFactory
 
 pytestmark = pytest.mark.django_db

@@ -8,7 +8,7 @@ from django.utils import timezone
 
 from exams.api.serializers import AttemptOutput, attempt_output
 from exams.selectors.learner import attempt_summary
-from exams.state_machine import AttemptStatus as S
+from exams.statuses import AttemptStatus as S
 from tests.factories import AttemptFactory, ExamFactory
 
 pytestmark = pytest.mark.django_db

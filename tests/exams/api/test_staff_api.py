@@ -4,7 +4,7 @@ import pytest
 from django.utils import timezone
 
 from exams.models import AttemptTransition
-from exams.state_machine import AttemptStatus as S
+from exams.statuses import AttemptStatus as S
 from tests.factories import AttemptFactory, ExamFactory
 
 pytestmark = pytest.mark.django_db

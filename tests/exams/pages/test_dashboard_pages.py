@@ -12,7 +12,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from exams.models import Allowance, Answer, Attempt, AuditLogEntry, Course, CourseRole, Exam
-from exams.state_machine import AttemptStatus as S
+from exams.statuses import AttemptStatus as S
 from tests.factories import (
     AllowanceFactory,
     AttemptFactory,

@@ -6,7 +6,7 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
-from exams.state_machine import AttemptStatus as S
+from exams.statuses import AttemptStatus as S
 from tests.factories import AttemptFactory, ExamFactory, QuestionFactory
 
 pytestmark = pytest.mark.django_db

@@ -13,7 +13,7 @@ from exams.selectors import (
     attempts_running_for,
     combine_allowances,
 )
-from exams.state_machine import AttemptStatus as S
+from exams.statuses import AttemptStatus as S
 from tests.factories import AllowanceFactory, CourseFactory, ExamFactory
 
 MINUTES = AllowanceKind.ADDITIONAL_MINUTES

@@ -7,7 +7,7 @@ import pytest
 from exams.models import Attempt
 from exams.selectors import staff
 from exams.selectors.staff import PAGE_SIZE, AttemptFilters, attempts_for_course
-from exams.state_machine import AttemptStatus
+from exams.statuses import AttemptStatus
 from tests.factories import AttemptFactory, ExamFactory, attempts_in_bulk
 
 pytestmark = pytest.mark.django_db

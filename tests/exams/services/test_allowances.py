@@ -9,7 +9,7 @@ import pytest
 from exams import services
 from exams.exceptions import DomainError
 from exams.models import Allowance, AllowanceKind, AttemptTransition, AuditLogEntry, ExamType
-from exams.state_machine import AttemptStatus as S
+from exams.statuses import AttemptStatus as S
 from tests.exams.helpers import history_of
 from tests.factories import CourseFactory, ExamFactory, UserFactory
 

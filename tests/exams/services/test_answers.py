@@ -11,7 +11,7 @@ from django.test.utils import CaptureQueriesContext
 from exams import services
 from exams.exceptions import DomainError
 from exams.models import Answer, QuestionKind
-from exams.state_machine import AttemptStatus as S
+from exams.statuses import AttemptStatus as S
 from tests.exams.helpers import history_of, snapshot
 from tests.factories import ChoiceFactory, ExamFactory, QuestionFactory
 
@@ -193,7 +193,7 @@ def test_grading_writes_one_update_per_distinct_score(running, now, django_asser
 
 
 def test_regrading_rewrites_only_the_scores_that_changed(running, now):
-    from exams.services.answers import attempts_grade
+    from exams.lifecycle.grading import attempts_grade
 
     exam = running.exam
     first, second = (QuestionFactory(exam=exam, numeric_answer=Decimal(n)) for n in (1, 2))

@@ -7,7 +7,7 @@ import pytest
 
 from exams import services
 from exams.models import AttemptTransition
-from exams.state_machine import AttemptStatus as S
+from exams.statuses import AttemptStatus as S
 from tests.factories import ExamFactory, QuestionFactory
 
 pytestmark = pytest.mark.django_db

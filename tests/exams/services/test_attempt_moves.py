@@ -10,7 +10,7 @@ import pytest
 
 from exams import services
 from exams.exceptions import DomainError
-from exams.state_machine import FINISHED, AttemptStatus
+from exams.statuses import FINISHED, AttemptStatus
 from tests.exams.helpers import history_of, snapshot
 
 S = AttemptStatus

@@ -8,7 +8,7 @@ import pytest
 
 from exams import services
 from exams.exceptions import DomainError
-from exams.state_machine import AttemptStatus as S
+from exams.statuses import AttemptStatus as S
 from tests.exams.helpers import history_of, snapshot
 from tests.factories import ExamFactory, QuestionFactory
 

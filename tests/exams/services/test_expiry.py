@@ -9,7 +9,7 @@ from django.conf import settings
 from exams import services
 from exams.models import Answer
 from exams.services.expiry import attempt_refresh
-from exams.state_machine import AttemptStatus as S
+from exams.statuses import AttemptStatus as S
 from tests.exams.helpers import history_of, snapshot
 from tests.factories import ExamFactory, QuestionFactory
 

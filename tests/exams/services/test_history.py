@@ -7,9 +7,9 @@ import pytest
 
 from exams import events
 from exams.exceptions import IllegalTransition
+from exams.lifecycle.history import record_deadline_change, transition
 from exams.models import Attempt, AttemptTransition
-from exams.services.history import record_deadline_change, transition
-from exams.state_machine import AttemptStatus as S
+from exams.statuses import AttemptStatus as S
 
 pytestmark = pytest.mark.django_db
 

@@ -8,10 +8,10 @@ import pytest
 from django.db import DatabaseError
 from django.utils import timezone
 
+from exams.lifecycle.closing import CLOSED_FIELDS
+from exams.lifecycle.rows import ColumnSet, RowInsert, RowUpdate
 from exams.models import Answer, Attempt, AttemptTransition, TransitionKind
-from exams.services.closing import CLOSED_FIELDS
-from exams.services.rows import ColumnSet, RowInsert, RowUpdate
-from exams.state_machine import AttemptStatus as S
+from exams.statuses import AttemptStatus as S
 from tests.factories import AttemptFactory, ExamFactory, QuestionFactory
 
 pytestmark = [pytest.mark.django_db, pytest.mark.smoke]

@@ -15,7 +15,7 @@ from exams.exceptions import (
 )
 from exams.models import AuditLogEntry, Course, Exam, ExamType
 from exams.services.course_settings import course_settings_update, exam_settings_update
-from exams.state_machine import AttemptStatus as S
+from exams.statuses import AttemptStatus as S
 from tests.factories import AttemptFactory, ExamFactory
 
 pytestmark = pytest.mark.django_db

@@ -1,4 +1,5 @@
-"""The one way to change an attempt's status, and the other history and audit writers."""
+"""An attempt's history: the one way its status changes (checked against the table of moves),
+its first row and its moved deadlines."""
 
 from datetime import datetime
 from functools import cache, partial
@@ -7,9 +8,10 @@ from typing import TYPE_CHECKING, Any, TypeAlias
 from django.db import connection, transaction
 
 from exams import events
-from exams.models import Attempt, AttemptTransition, AuditLogEntry, Course, TransitionKind
-from exams.services.rows import RowInsert
-from exams.state_machine import AttemptStatus, check_transition
+from exams.lifecycle.moves import check_transition
+from exams.lifecycle.rows import RowInsert
+from exams.models import Attempt, AttemptTransition, TransitionKind
+from exams.statuses import AttemptStatus
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import User
@@ -55,7 +57,7 @@ def transition(
 
 def _history_row_write(**values: Any) -> None:
     """`AttemptTransition.objects.create(**values)`, by SQL written once: every status move
-    writes one (see exams.services.rows). The row's id is not read back."""
+    writes one (see exams.lifecycle.rows). The row's id is not read back."""
     _history_insert(connection.vendor).run(AttemptTransition(**values))
 
 
@@ -90,28 +92,4 @@ def record_deadline_change(attempt: Attempt, *, actor: Actor, at: datetime, reas
         actor=actor if actor is not None and actor.pk else None,
         at=at,
         reason=reason[:500],
-    )
-
-
-def audit(
-    *,
-    action: str,
-    actor: Actor,
-    at: datetime,
-    course: Course | None,
-    learner_id: int | None,
-    target: str,
-    summary: str,
-    details: dict[str, Any] | None = None,
-) -> AuditLogEntry:
-    """Append one entry to the audit log."""
-    return AuditLogEntry.objects.create(
-        at=at,
-        actor=actor if actor is not None and actor.pk else None,
-        action=action,
-        course=course,
-        learner_id=learner_id,
-        target=target[:255],
-        summary=summary,
-        details=details or {},
     )

@@ -1,16 +1,15 @@
-"""Closing an attempt: the one way an exam ends (submit, time out), with its answers graded."""
+"""Closing an attempt: how an exam ends (submitted, timed out), with its answers graded."""
 
 from datetime import datetime
 from functools import cache
 
 from django.db import connection
 
-from exams import timing
+from exams.lifecycle.grading import attempts_grade
+from exams.lifecycle.history import Actor, transition
+from exams.lifecycle.rows import RowUpdate
 from exams.models import Attempt
-from exams.services.answers import attempts_grade
-from exams.services.history import Actor, transition
-from exams.services.rows import RowUpdate
-from exams.state_machine import IN_PROGRESS, AttemptStatus
+from exams.statuses import AttemptStatus
 
 S = AttemptStatus
 
@@ -22,16 +21,6 @@ CLOSED_FIELDS = [
     "points_possible",
     "graded_at",
 ]
-
-
-def expire_if_overdue(attempt: Attempt, now: datetime, *, grace_seconds: int = 0) -> bool:
-    """Time out a locked, running, overdue attempt. True if it did."""
-    if attempt.status not in IN_PROGRESS:
-        return False
-    if not timing.is_overdue(deadline_at=attempt.deadline_at, now=now, grace_seconds=grace_seconds):
-        return False
-    close(attempt, to=S.TIMED_OUT, actor=None, now=now, reason="deadline passed")
-    return True
 
 
 def close(
@@ -46,7 +35,7 @@ def close(
 @cache
 def _closed_columns(vendor: str) -> RowUpdate:
     """`attempt.save(update_fields=CLOSED_FIELDS)`, by SQL written once: every submit runs it
-    (see exams.services.rows)."""
+    (see exams.lifecycle.rows)."""
     return RowUpdate.of(Attempt, CLOSED_FIELDS)
 
 
