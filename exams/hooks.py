@@ -1,8 +1,9 @@
 """Extension points that apps above exams fill in at startup; exams never imports them.
 
 `proctoring` registers what the exam page shows during setup (steps, the software's link, the
-liveness channel), and what support staff may read of its records. Without it, pages show
-generic text.
+liveness channel), what support staff may read of its records, the hand review support staff
+make from the attempt's admin page, and the inlines that page shows of its records. Without
+it, pages show generic text and the attempt admin offers no hand review.
 """
 
 from collections.abc import Callable
@@ -11,6 +12,9 @@ from typing import Any
 from exams.models import Attempt
 
 _proctoring_ui: Callable[[Attempt], Any] | None = None
+# (attempt_id, result, actor) -> None; raises a DomainError when the review cannot be settled.
+_hand_review: Callable[..., None] | None = None
+_attempt_inlines: list[type] = []
 # app label -> model name -> the actions support staff may take on it (see exams.support).
 _support_permissions: dict[str, dict[str, tuple[str, ...]]] = {}
 
@@ -33,3 +37,29 @@ def register_support_permissions(app_label: str, permissions: dict[str, tuple[st
 def support_permissions() -> dict[str, dict[str, tuple[str, ...]]]:
     """The other apps' model permissions for the support group, by app label."""
     return dict(_support_permissions)
+
+
+def register_hand_review(function: Callable[..., None]) -> None:
+    global _hand_review
+    _hand_review = function
+
+
+def hand_review_available() -> bool:
+    return _hand_review is not None
+
+
+def hand_review(*, attempt_id: int, result: str, actor: Any) -> None:
+    """Settle the attempt's review by hand (support staff): the registered app records it."""
+    if _hand_review is None:
+        raise LookupError("No app registered a hand review.")
+    _hand_review(attempt_id=attempt_id, result=result, actor=actor)
+
+
+def register_attempt_inline(inline: type) -> None:
+    """Show an app's records on the attempt's admin page (an admin inline class)."""
+    if inline not in _attempt_inlines:
+        _attempt_inlines.append(inline)
+
+
+def attempt_inlines() -> tuple[type, ...]:
+    return tuple(_attempt_inlines)

@@ -1,19 +1,13 @@
-"""Proctoring in the admin: reviews and deliveries on the attempt page, read-only records, and
-support's hand decisions recorded as reviews."""
+"""Proctoring in the admin: reviews on the attempt page (exams.hooks), read-only records."""
 
 from django.contrib import admin
-from django.db.models import Model, QuerySet
+from django.db.models import Model
 from django.http import HttpRequest
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
-from exams.admin.attempts import AttemptAdmin
-from exams.admin.common import acting_user
-from exams.exceptions import DomainError
-from exams.models import Attempt
-from exams.statuses import AttemptStatus
+from exams import hooks
 from proctoring.models import CallbackDelivery, ProviderExam, ProviderSession, Review
-from proctoring.services import review_decide
 
 
 class ReadOnlyMixin:
@@ -69,35 +63,7 @@ def review_link(review: Review) -> str:
     )
 
 
-class ProctoredAttemptAdmin(AttemptAdmin):
-    """The attempt page with its reviews; hand decisions are recorded as reviews."""
-
-    inlines = (*AttemptAdmin.inlines, ReviewInline)  # type: ignore[assignment]
-
-    def _settle_reviews(
-        self, request: HttpRequest, queryset: QuerySet[Attempt], result: AttemptStatus
-    ) -> None:
-        actor = acting_user(request)
-        for attempt in queryset.select_related("learner"):
-            try:
-                review_decide(
-                    attempt_id=attempt.pk,
-                    result=result,
-                    comments="decided by support staff",
-                    actor=actor,
-                )
-            except DomainError as error:
-                self._warn(request, attempt, error.message)
-                continue
-            self._done(
-                request,
-                attempt,
-                _("review result %(result)s recorded.") % {"result": AttemptStatus(result).label},
-            )
-
-
-admin.site.unregister(Attempt)
-admin.site.register(Attempt, ProctoredAttemptAdmin)
+hooks.register_attempt_inline(ReviewInline)
 
 
 @admin.register(Review)

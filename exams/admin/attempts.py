@@ -1,9 +1,10 @@
 """Attempts in the admin: read-only pages, and actions that call the attempt services.
 
 Support staff never edit an attempt: every field is read-only and saving the page changes
-nothing. They clear attempts (with a confirmation page), let an errored learner resume, and settle
-a second review, each through its service; a refusal is reported per attempt as a warning. The
-generic delete is off: clearing is the way to remove an attempt, and it leaves an audit entry.
+nothing. They clear attempts (with a confirmation page), let an errored learner resume, and
+settle a second review (through the app that records reviews, exams.hooks), each through its
+service; a refusal is reported per attempt as a warning. The generic delete is off: clearing
+is the way to remove an attempt, and it leaves an audit entry.
 """
 
 from typing import Any
@@ -11,24 +12,20 @@ from typing import Any
 from django.contrib import admin, messages
 from django.contrib.admin import helpers
 from django.contrib.admin.utils import flatten_fieldsets
-from django.db import transaction
 from django.db.models import Model, QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.template.response import TemplateResponse
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
+from exams import hooks
 from exams.admin.common import acting_user
-from exams.exceptions import Conflict, DomainError, NotFound
+from exams.exceptions import DomainError
 from exams.models import CHOICE_KINDS, Answer, Attempt, AttemptTransition
-from exams.selectors import attempt_get_locked
-from exams.services import attempt_clear, attempt_resume, attempt_review_result
+from exams.services import attempt_clear, attempt_resume
 from exams.statuses import AttemptStatus
 
 S = AttemptStatus
-
-# Attempts whose review support staff may settle by hand.
-HAND_REVIEW_STATUSES = frozenset({S.SECOND_REVIEW_REQUIRED, S.ERROR})
 
 
 class AttemptTransitionInline(admin.TabularInline):
@@ -295,15 +292,26 @@ class AttemptAdmin(admin.ModelAdmin):
         actor = acting_user(request)
         for attempt in queryset.select_related("learner"):
             try:
-                settled = _settle_review(attempt.pk, result, actor)
+                hooks.hand_review(attempt_id=attempt.pk, result=result, actor=actor)
             except DomainError as error:
                 self._warn(request, attempt, error.message)
                 continue
             self._done(
                 request,
                 attempt,
-                _("review result %(result)s recorded.") % {"result": settled.get_status_display()},
+                _("review result %(result)s recorded.") % {"result": AttemptStatus(result).label},
             )
+
+    def get_actions(self, request: HttpRequest) -> dict[str, Any]:
+        """The hand review actions only where an app settles reviews (exams.hooks)."""
+        actions = super().get_actions(request)
+        if not hooks.hand_review_available():
+            actions.pop("review_satisfactory", None)
+            actions.pop("review_unsatisfactory", None)
+        return actions
+
+    def get_inlines(self, request: HttpRequest, obj: Model | None) -> Any:
+        return (*self.inlines, *hooks.attempt_inlines())
 
     def _warn(self, request: HttpRequest, attempt: Attempt, text: Any) -> None:
         self._report(request, attempt, text, messages.WARNING)
@@ -322,38 +330,3 @@ class AttemptAdmin(admin.ModelAdmin):
             },
             level,
         )
-
-
-@transaction.atomic
-def _settle_review(attempt_id: int, result: AttemptStatus, actor: Any) -> Attempt:
-    """Apply a hand review to an attempt waiting for a second review, or in error after the
-    learner finished (the session upload failed).
-
-    The status is checked under the attempt's row lock, which the service then re-enters, so a
-    provider's review that arrives meanwhile is never overwritten by a stale choice.
-    """
-    try:
-        attempt = attempt_get_locked(attempt_id=attempt_id)
-    except Attempt.DoesNotExist:
-        raise NotFound(_("This attempt no longer exists.")) from None
-    if attempt.status == result:
-        return attempt
-    if attempt.status not in HAND_REVIEW_STATUSES:
-        raise Conflict(
-            _(
-                "Only attempts waiting for a second review or in error can be marked by hand "
-                "(this one is %(status)s)."
-            )
-            % {"status": attempt.get_status_display()}
-        )
-    if attempt.status == S.ERROR and attempt.completed_at is None:
-        # The learner never finished: there is nothing graded to review.
-        raise Conflict(
-            _(
-                "This attempt stopped with an error before the learner finished the exam; "
-                "let the learner resume instead."
-            )
-        )
-    return attempt_review_result(
-        attempt_id=attempt_id, result=result, actor=actor, reason="second review by support staff"
-    )

@@ -10,9 +10,10 @@ from django.utils.translation import gettext as _
 
 from exams import grading, timing
 from exams.exceptions import DeadlinePassed, IllegalTransition, NotFound
+from exams.lifecycle.engine import locked
 from exams.lifecycle.grading import question_key
-from exams.models import Answer, Attempt, Question
-from exams.selectors import attempt_get_locked, question_choices_load
+from exams.models import Answer, Question
+from exams.selectors import question_choices_load
 from exams.services.expiry import attempt_expire
 from exams.statuses import IN_PROGRESS
 
@@ -27,10 +28,7 @@ def answer_save(
     """
     grace = settings.EXAMS_ANSWER_GRACE_SECONDS
     with transaction.atomic():
-        try:
-            attempt = attempt_get_locked(attempt_id=attempt_id)
-        except Attempt.DoesNotExist:
-            raise NotFound(_("This attempt no longer exists.")) from None
+        attempt = locked(attempt_id)
         # After the lock: an answer that waited for a submit is judged at the time it is saved.
         now = now or timezone.now()
         overdue = timing.is_overdue(deadline_at=attempt.deadline_at, now=now, grace_seconds=grace)

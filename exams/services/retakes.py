@@ -6,7 +6,8 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from exams.exceptions import AttemptInProgress, InvalidInput, NotFound
+from exams.exceptions import AttemptInProgress, InvalidInput
+from exams.lifecycle.engine import locked
 from exams.lifecycle.history import Actor, record_created
 from exams.models import Attempt, AuditAction
 from exams.selectors import attempt_get_locked
@@ -59,10 +60,7 @@ def attempt_practice_reset(
 
     A double click makes one new attempt: the second call finds the live one and returns it.
     """
-    try:
-        old = attempt_get_locked(attempt_id=attempt_id)
-    except Attempt.DoesNotExist:
-        raise NotFound(_("This attempt no longer exists.")) from None
+    old = locked(attempt_id)
     now = now or timezone.now()  # after the lock
     if not old.is_sample_attempt:
         raise InvalidInput(_("Only practice exams can be retried; ask course staff to clear it."))

@@ -10,7 +10,8 @@ from django.utils.translation import gettext as _
 
 from exams import services as exam_services
 from exams.broker import enqueue
-from exams.exceptions import Conflict, DomainError, InvalidInput, NotFound
+from exams.exceptions import Conflict, DomainError, InvalidInput
+from exams.lifecycle.engine import locked
 from exams.models import Attempt
 from exams.selectors import attempt_get_locked
 from exams.statuses import IN_PROGRESS, AttemptStatus
@@ -21,9 +22,9 @@ if TYPE_CHECKING:
     from django.contrib.auth.models import User
 
 EMAILED_RESULTS = frozenset({AttemptStatus.VERIFIED, AttemptStatus.REJECTED})
-# Attempts whose review support staff may settle by hand.
 # Why a review waits: it arrived while the learner was still taking the exam.
 HELD = "attempt_in_progress"
+# Attempts whose review support staff may settle by hand.
 HAND_REVIEW_STATUSES = frozenset({AttemptStatus.SECOND_REVIEW_REQUIRED, AttemptStatus.ERROR})
 
 
@@ -135,10 +136,7 @@ def review_decide(
     """Support staff settle a review by hand (second review, provider error)."""
     if result not in (AttemptStatus.VERIFIED, AttemptStatus.REJECTED):
         raise InvalidInput(_("Decide Satisfactory or Unsatisfactory."), field="result")
-    try:
-        attempt = attempt_get_locked(attempt_id=attempt_id)
-    except Attempt.DoesNotExist:
-        raise NotFound(_("This attempt no longer exists.")) from None
+    attempt = locked(attempt_id)
     now = now or timezone.now()  # after the lock
     if attempt.status not in HAND_REVIEW_STATUSES:
         raise Conflict(
@@ -147,6 +145,14 @@ def review_decide(
                 "(this one is %(status)s)."
             )
             % {"status": attempt.get_status_display()}
+        )
+    if attempt.status == AttemptStatus.ERROR and attempt.completed_at is None:
+        # The learner never finished: there is nothing graded to review.
+        raise Conflict(
+            _(
+                "This attempt stopped with an error before the learner finished the exam; "
+                "let the learner resume instead."
+            )
         )
     review = Review.objects.create(
         attempt=attempt,
@@ -166,3 +172,10 @@ def review_decide(
             % {"reason": review.not_applied_reason}
         )
     return review
+
+
+def review_hand_decide(*, attempt_id: int, result: str, actor: "User") -> None:
+    """The hand review the attempt's admin page offers (registered in exams.hooks)."""
+    review_decide(
+        attempt_id=attempt_id, result=result, comments="decided by support staff", actor=actor
+    )

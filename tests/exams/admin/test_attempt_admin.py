@@ -343,3 +343,30 @@ def test_resume_warns_about_a_learner_still_in_setup_and_changes_nothing(
             "error before it ended can be resumed.",
         )
     ]
+
+
+def test_the_hand_review_is_recorded_by_the_app_that_keeps_reviews(support_client, support, course):
+    from proctoring.models import Review
+
+    attempt = AttemptFactory(
+        exam=ExamFactory(course=course, proctored=True), status=S.SECOND_REVIEW_REQUIRED
+    )
+
+    _act(support_client, "review_unsatisfactory", [attempt])
+
+    review = Review.objects.get(attempt=attempt)
+    assert (review.result, review.decided_by, review.is_applied) == (S.REJECTED, support, True)
+
+
+def test_without_an_app_that_settles_reviews_the_hand_review_is_not_offered(
+    support_client, course, monkeypatch
+):
+    from exams import hooks
+
+    monkeypatch.setattr(hooks, "_hand_review", None)
+    AttemptFactory(exam=ExamFactory(course=course, proctored=True))
+
+    changelist = support_client.get(reverse(CHANGELIST))
+
+    actions = [name for name, _ in changelist.context["action_form"].fields["action"].choices[1:]]
+    assert actions == ["clear_attempts", "resume_attempts"]
