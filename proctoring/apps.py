@@ -8,7 +8,7 @@ class ProctoringConfig(AppConfig):
     def ready(self) -> None:
         """Connect to the exams app's events and extension points (no model signals)."""
         from exams import events, hooks
-        from proctoring import checks, receivers  # noqa: F401 (checks: registers them)
+        from proctoring import checks, receivers, tasks  # noqa: F401 (checks, tasks: registers them)
         from proctoring.services.reviews import review_hand_decide
         from proctoring.services.sessions import learner_ui_for
 

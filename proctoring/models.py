@@ -144,7 +144,10 @@ class Review(models.Model):
     emailed_at = models.DateTimeField(
         null=True, blank=True, help_text=_("When the learner was told (at most once).")
     )
+    # Why it was not applied: an error code, "stale_review", or HELD (it arrived while the
+    # learner was still taking the exam, and is applied when the exam ends).
     not_applied_reason = models.CharField(max_length=64, blank=True)
+    HELD = "attempt_in_progress"
     decided_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.SET_NULL,

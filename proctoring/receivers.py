@@ -21,16 +21,18 @@ def on_attempt_status_changed(
     """Open the provider session when setup begins; tell the provider when the exam starts or
     stops. Provider calls run in Celery tasks, never in the learner's request. Attempts taken
     without proctoring have no session: nothing to do."""
-    from proctoring.tasks import reviews_apply_held_task, session_notify_task, session_open_task
-
     if not taking_as_proctored:
         return
     # The learner's move is committed; a broker outage must not fail their request.
     what = f"provider notice that attempt {attempt_id} moved to {to_status}"
     if to_status == S.DOWNLOAD_SOFTWARE_CLICKED:
-        enqueue(session_open_task, attempt_id, what=what)
+        enqueue("proctoring.session_open", attempt_id, what=what)
     elif to_status in NOTIFY_ON:
-        enqueue(session_notify_task, attempt_id, NOTIFY_ON[S(to_status)], what=what)
+        enqueue("proctoring.session_notify", attempt_id, NOTIFY_ON[S(to_status)], what=what)
     if to_status in EXAM_ENDED:
         # A review that overtook the submit waits for this (the sweep retries if not queued).
-        enqueue(reviews_apply_held_task, attempt_id, what=f"held reviews of attempt {attempt_id}")
+        enqueue(
+            "proctoring.reviews_apply_held",
+            attempt_id,
+            what=f"held reviews of attempt {attempt_id}",
+        )

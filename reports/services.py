@@ -34,10 +34,8 @@ MAX_TRIES = 3
 
 
 def _enqueue(job_id: int) -> None:
-    from reports.tasks import report_build_task
-
     # If not queued now, the recovery sweep queues it again later.
-    enqueue(report_build_task, job_id, what=f"report job {job_id}")
+    enqueue("reports.report_build", job_id, what=f"report job {job_id}")
 
 
 def _move(job: ReportJob, to: JobStatus) -> None:

@@ -13,7 +13,12 @@ from exams.services.attempts import (
     attempt_stop,
     attempt_submit,
 )
-from exams.services.expiry import attempt_expire, attempt_refresh, attempts_expire_batch
+from exams.services.expiry import (
+    attempt_expire,
+    attempt_refresh,
+    attempts_expire_batch,
+    attempts_expire_overdue,
+)
 from exams.services.retakes import attempt_clear, attempt_practice_reset
 from exams.services.reviews import attempt_review_result, attempt_session_submitted
 
@@ -38,4 +43,5 @@ __all__ = [
     "attempt_stop",
     "attempt_submit",
     "attempts_expire_batch",
+    "attempts_expire_overdue",
 ]

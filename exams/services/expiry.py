@@ -11,8 +11,14 @@ from exams.lifecycle.closing import CLOSED_FIELDS, end
 from exams.lifecycle.engine import expire_if_overdue
 from exams.lifecycle.grading import attempts_grade
 from exams.models import Attempt
-from exams.selectors import attempt_get_locked
+from exams.selectors import attempt_get_locked, attempt_ids_overdue
 from exams.statuses import IN_PROGRESS, AttemptStatus
+
+# Each expiry is one short locked transaction; 500 per sweep finishes well inside the beat
+# interval.
+SWEEP_BATCH = 500
+# Attempts closed per transaction: few enough that the row locks are held only briefly.
+CLOSE_CHUNK = 100
 
 
 def attempt_refresh(attempt: Attempt, *, now: datetime) -> Attempt:
@@ -66,3 +72,17 @@ def attempts_expire_batch(*, attempt_ids: list[int], now: datetime | None = None
     attempts_grade(attempts, now=now)
     Attempt.objects.bulk_update(attempts, CLOSED_FIELDS)
     return len(attempts)
+
+
+def attempts_expire_overdue(*, now: datetime | None = None) -> tuple[int, bool]:
+    """The sweep: close up to SWEEP_BATCH running attempts whose deadline (plus the answer
+    grace) has passed, CLOSE_CHUNK per transaction. Returns how many it found and whether
+    there may be more."""
+    attempt_ids = attempt_ids_overdue(
+        now=now or timezone.now(),
+        grace_seconds=settings.EXAMS_ANSWER_GRACE_SECONDS,
+        limit=SWEEP_BATCH,
+    )
+    for start in range(0, len(attempt_ids), CLOSE_CHUNK):
+        attempts_expire_batch(attempt_ids=attempt_ids[start : start + CLOSE_CHUNK], now=now)
+    return len(attempt_ids), len(attempt_ids) == SWEEP_BATCH

@@ -111,10 +111,8 @@ def _keep_rejected(
 
 
 def _queue_processing(delivery_id: int) -> None:
-    from proctoring.tasks import callback_process_task
-
     # If not queued, the delivery is stored: the pending sweep applies it once the broker is back.
-    enqueue(callback_process_task, delivery_id, what=f"callback delivery {delivery_id}")
+    enqueue("proctoring.callback_process", delivery_id, what=f"callback delivery {delivery_id}")
 
 
 def callback_process(*, delivery_id: int, now: datetime | None = None) -> CallbackDelivery:

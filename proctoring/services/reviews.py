@@ -21,9 +21,8 @@ from proctoring.providers.base import CallbackEvent, ProctoringProvider
 if TYPE_CHECKING:
     from django.contrib.auth.models import User
 
+HELD = Review.HELD
 EMAILED_RESULTS = frozenset({AttemptStatus.VERIFIED, AttemptStatus.REJECTED})
-# Why a review waits: it arrived while the learner was still taking the exam.
-HELD = "attempt_in_progress"
 # Attempts whose review support staff may settle by hand.
 HAND_REVIEW_STATUSES = frozenset({AttemptStatus.SECOND_REVIEW_REQUIRED, AttemptStatus.ERROR})
 
@@ -98,11 +97,11 @@ def _apply(review: Review, attempt: Attempt, *, actor: "User | None", now: datet
     )
     review.save(update_fields=["is_applied", "email_due"])
     if review.email_due:
-        # Lost if the broker is down: review_emails_send_missing_task sends it later.
-        from proctoring.tasks import review_email_task
-
+        # Lost if the broker is down: the review_emails_send_missing sweep sends it later.
         transaction.on_commit(
-            partial(enqueue, review_email_task, review.pk, what=f"e-mail of review {review.pk}")
+            partial(
+                enqueue, "proctoring.review_email", review.pk, what=f"e-mail of review {review.pk}"
+            )
         )
 
 

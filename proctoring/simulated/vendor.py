@@ -38,8 +38,6 @@ def queue(*, base_url: str, attempt_code: str, event: str, **fields: Any) -> boo
 
     Its delivery id and moment are fixed now, so a send retried after a lost answer is the
     same delivery (the app applies it once) and says when the event happened."""
-    from proctoring.tasks import simulated_send_task
-
     payload = {
         "delivery_id": uuid.uuid4().hex,
         "event": event,
@@ -48,7 +46,7 @@ def queue(*, base_url: str, attempt_code: str, event: str, **fields: Any) -> boo
         **fields,
     }
     return enqueue(
-        simulated_send_task, base_url, payload, what=f"simulated {event} for {attempt_code}"
+        "proctoring.simulated_send", base_url, payload, what=f"simulated {event} for {attempt_code}"
     )
 
 

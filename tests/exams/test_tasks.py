@@ -8,6 +8,7 @@ from django.utils import timezone
 
 from exams import services, tasks
 from exams.models import Attempt
+from exams.services import expiry
 from exams.statuses import AttemptStatus as S
 from tests.exams.helpers import snapshot
 from tests.factories import ExamFactory, UserFactory
@@ -77,7 +78,7 @@ def test_sweep_run_twice_closes_each_attempt_once(running, clock):
 
 
 def test_full_batch_requeues_the_sweep(running, clock, monkeypatch):
-    monkeypatch.setattr(tasks, "SWEEP_BATCH", 2)
+    monkeypatch.setattr(expiry, "SWEEP_BATCH", 2)
     queued = []
     monkeypatch.setattr(tasks.attempts_expire_overdue_task, "delay", lambda: queued.append(1))
     attempts = [running(clock - timedelta(minutes=m)) for m in (30, 20, 10)]
@@ -103,22 +104,22 @@ def test_partial_batch_does_not_requeue(running, clock, monkeypatch):
     assert queued == []
 
 
-def test_single_expire_task_closes_one_overdue_attempt(running, clock):
+def test_expiring_one_overdue_attempt_twice_closes_it_once(running, clock):
     attempt = running(clock - timedelta(minutes=1))
 
-    tasks.attempt_expire_task(attempt.pk)
-    tasks.attempt_expire_task(attempt.pk)
+    services.attempt_expire(attempt_id=attempt.pk)
+    services.attempt_expire(attempt_id=attempt.pk)
 
     attempt.refresh_from_db()
     assert attempt.status == S.TIMED_OUT
     assert attempt.transitions.filter(to_status=S.TIMED_OUT).count() == 1
 
 
-def test_single_expire_task_of_a_cleared_attempt_does_nothing(running, clock):
+def test_expiring_a_cleared_attempt_does_nothing(running, clock):
     attempt_id = running(clock - timedelta(minutes=1)).pk
     Attempt.objects.filter(pk=attempt_id).delete()
 
-    assert tasks.attempt_expire_task(attempt_id) is None
+    assert services.attempt_expire(attempt_id=attempt_id) is None
 
 
 def test_sweep_ignores_open_exams_without_deadline(course, auditor, clock):

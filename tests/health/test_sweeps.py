@@ -106,11 +106,12 @@ def test_each_run_moves_the_time_on_and_counts():
 
 def test_a_finished_sweep_task_is_recorded_by_the_worker_signal(settings):
     """The real path: Celery's task_success, sent for the task a beat entry names."""
-    from exams.tasks import attempt_expire_task, attempts_expire_overdue_task
+    from exams.tasks import attempts_expire_overdue_task
+    from proctoring.tasks import review_email_task
 
     settings.CELERY_TASK_ALWAYS_EAGER = True
     attempts_expire_overdue_task.delay()
-    attempt_expire_task.delay(999_999)  # not a beat entry's task: not a sweep
+    review_email_task.delay(999_999)  # not a beat entry's task: not a sweep
     run = SweepRun.objects.get()
     assert (run.entry, run.task, run.runs) == (
         "expire-overdue-attempts",
@@ -120,13 +121,13 @@ def test_a_finished_sweep_task_is_recorded_by_the_worker_signal(settings):
 
 
 def test_a_sweep_that_fails_is_not_recorded(settings, monkeypatch):
-    import exams.selectors
+    from exams.services import expiry
     from exams.tasks import attempts_expire_overdue_task
 
     def broken(**kwargs):
         raise RuntimeError("the sweep failed")
 
-    monkeypatch.setattr(exams.selectors, "attempt_ids_overdue", broken)
+    monkeypatch.setattr(expiry, "attempt_ids_overdue", broken)
     settings.CELERY_TASK_ALWAYS_EAGER = True
     settings.CELERY_TASK_EAGER_PROPAGATES = False
     attempts_expire_overdue_task.delay()
