@@ -24,21 +24,32 @@ from bench.procs import REPO
 WRK_THREADS = 2
 WRK_SCRIPT = """
 local targets = {%s}
-local method, body, step = %s, %s, %d
+local method, body, step, once = %s, %s, %d, %s
 local headers = {%s}
 -- Each wrk thread takes every step-th target from its own offset: no two threads send the
--- same target until every target has been sent once.
+-- same target until every target has been sent once. With `once`, a thread stops when each of
+-- its targets has been answered (a connection that asks for more meanwhile sends its thread's
+-- last target again).
 local threads = 0
 setup = function(thread)
   thread:set("offset", threads)
   threads = threads + 1
 end
-local n = 0
+local n, answered, share = 0, 0, 0
+init = function(args)
+  share = math.floor((#targets - (offset or 0) - 1) / step) + 1
+end
 request = function()
-  local t = targets[((offset or 0) + n * step) %% #targets + 1]
+  local k = n
+  if once and k >= share then k = share - 1 end
+  local t = targets[((offset or 0) + k * step) %% #targets + 1]
   n = n + 1
   headers["Cookie"] = t[1]
   return wrk.format(method, t[2], headers, body)
+end
+response = function(status, response_headers, response_body)
+  answered = answered + 1
+  if once and answered >= share then wrk.thread:stop() end
 end
 done = function(summary, latency, requests)
   local points = {}
@@ -123,14 +134,20 @@ def wrk(
     method: str = "GET",
     headers: dict[str, str] | None = None,
     body: str | None = None,
+    once: bool = False,
 ) -> dict[str, float]:
     """Send each (cookie, path) target in turn for `seconds` (`method`, with `headers` and
     `body`); return requests/s, p50, p99 and the latency at a few percentiles ([percentile,
-    ms] pairs). Targets are sent in order, each once before any is sent again."""
+    ms] pairs). Targets are sent in order, each once before any is sent again. With `once`, the
+    run ends when every target has been answered (`seconds` is then only a bound): the load is
+    bounded by count, so any machine, however fast, measures the same work."""
     entries = ",".join(f"{{{json.dumps(c)},{json.dumps(p)}}}" for c, p in targets)
     fields = ",".join(f"[{json.dumps(k)}]={json.dumps(v)}" for k, v in (headers or {}).items())
     script = Path(tempfile.mkdtemp()) / "targets.lua"
-    script.write_text(WRK_SCRIPT % (entries, _lua(method), _lua(body), WRK_THREADS, fields))
+    script.write_text(
+        WRK_SCRIPT
+        % (entries, _lua(method), _lua(body), WRK_THREADS, "true" if once else "false", fields)
+    )
     result = subprocess.run(
         [
             "wrk",

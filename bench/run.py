@@ -11,6 +11,7 @@ import os
 import platform
 import subprocess
 import sys
+import traceback
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -73,26 +74,29 @@ def main() -> int:
     args = parser.parse_args()
     cases = set(args.only.split(","))
     results: dict[str, Any] = {"machine": machine()}
-    if "poll" in cases:
-        print("timer status poll under load ...", flush=True)
-        results["poll"] = poll.run(args.seconds)
-        print(json.dumps(results["poll"], indent=2), flush=True)
-    if "list" in cases:
-        print("instructor attempt list ...", flush=True)
-        results["list"] = lists.run()
-        print(json.dumps(results["list"], indent=2), flush=True)
-    if "sweep" in cases:
-        print("overdue sweep ...", flush=True)
-        results["sweep"] = sweep.run()
-        print(json.dumps(results["sweep"], indent=2), flush=True)
-    if "submit" in cases:
-        print("submits over HTTP, then replayed ...", flush=True)
-        results["submit"] = submit.run()
-        print(json.dumps(results["submit"], indent=2), flush=True)
-    if "csv" in cases:
-        print(f"results CSV on {args.csv_attempts:,} attempts ...", flush=True)
-        results["csv"] = report_csv.run(args.csv_attempts)
-        print(json.dumps(results["csv"], indent=2), flush=True)
+    runs = {
+        "poll": ("timer status poll under load", lambda: poll.run(args.seconds)),
+        "list": ("instructor attempt list", lists.run),
+        "sweep": ("overdue sweep", sweep.run),
+        "submit": ("submits over HTTP, then replayed", submit.run),
+        "csv": (
+            f"results CSV on {args.csv_attempts:,} attempts",
+            lambda: report_csv.run(args.csv_attempts),
+        ),
+    }
+    failed = []
+    for case, (title, measure) in runs.items():
+        if case not in cases:
+            continue
+        print(f"{title} ...", flush=True)
+        # One case failing keeps the others' results: it is reported and the run goes on.
+        try:
+            results[case] = measure()
+        except Exception as error:
+            traceback.print_exc()
+            results[case] = {"error": f"{type(error).__name__}: {error}"}
+            failed.append(case)
+        print(json.dumps(results[case], indent=2, default=str), flush=True)
     out = Path(args.json)
     out.parent.mkdir(parents=True, exist_ok=True)
     out.write_text(json.dumps(results, indent=2, default=str))
@@ -100,6 +104,9 @@ def main() -> int:
     if args.write:
         render.write(results, Path(args.write))
         print(f"figures written to {args.write}")
+    if failed:
+        print(f"FAILED: {', '.join(failed)}", file=sys.stderr)
+        return 1
     return 0
 
 

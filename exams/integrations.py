@@ -32,6 +32,9 @@ class CourseDirectory(Protocol):
     def staff_course_ids(self, user: AnyUser) -> QuerySet[Course]:
         """The courses in which the user is course staff (a queryset, for filtering)."""
 
+    def enrolled_courses(self, user: AnyUser) -> QuerySet[Course]:
+        """The courses in which the user is actively enrolled, in any track (a queryset)."""
+
 
 class LocalCourseDirectory:
     """Reads enrollments and roles from this app's own tables."""
@@ -63,6 +66,13 @@ class LocalCourseDirectory:
         if not user.is_authenticated:
             return Course.objects.none()
         return Course.objects.filter(roles__user_id=int(user.pk)).distinct()
+
+    def enrolled_courses(self, user: AnyUser) -> QuerySet[Course]:
+        if not user.is_authenticated:
+            return Course.objects.none()
+        return Course.objects.filter(
+            enrollments__user_id=int(user.pk), enrollments__is_active=True
+        ).distinct()
 
 
 @cache

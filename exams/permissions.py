@@ -15,7 +15,7 @@ from exams import integrations
 from exams.exceptions import NotFound
 from exams.models import Allowance, Attempt, Course, Exam, ExamType
 from exams.policy import Action, may, support_may
-from exams.selectors.learner_attempt import attempt_of_learner
+from exams.selectors.rows import attempt_of_learner
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import User

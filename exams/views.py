@@ -56,10 +56,9 @@ def _banner(request: HttpRequest, course: Course, *, exclude_exam: Exam | None =
 def home(request: HttpRequest) -> HttpResponse:
     """The signed-in user's courses: where they learn, where they teach, and for support staff
     every course's dashboard."""
-    learning = Course.objects.filter(
-        enrollments__user_id=request.user.pk or 0, enrollments__is_active=True
-    ).order_by("course_id")
-    teaching = list(course_directory().staff_course_ids(request.user).order_by("course_id"))
+    directory = course_directory()
+    learning = directory.enrolled_courses(request.user).order_by("course_id")
+    teaching = list(directory.staff_course_ids(request.user).order_by("course_id"))
     supporting: list[Course] = []
     if is_support(request.user):
         taught = {course.pk for course in teaching}

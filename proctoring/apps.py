@@ -6,8 +6,18 @@ class ProctoringConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self) -> None:
-        """Connect to the exams app's events and extension points (no model signals)."""
+        """Default the app's settings; connect to the exams app's events and extension points
+        (no model signals)."""
         from exams import events, hooks
+        from exams.conf import settings_defaults
+
+        settings_defaults(
+            PROCTORING_PROVIDERS={"null": {"BACKEND": "proctoring.providers.null.NullProvider"}},
+            PROCTORING_CALLBACK_BASE_URL="http://127.0.0.1:8000",
+            PROCTORING_CALLBACK_MAX_BYTES=64 * 1024,
+            PROCTORING_REJECTED_KEPT_PER_MINUTE=60,
+            PROCTORING_CALLBACK_RATE_PER_MINUTE=600,
+        )
         from proctoring import checks, receivers, tasks  # noqa: F401 (checks, tasks: registers them)
         from proctoring.services.reviews import review_hand_decide
         from proctoring.services.sessions import learner_ui_for

@@ -184,15 +184,9 @@ EMAIL_BACKEND = os.environ.get("EMAIL_BACKEND", "django.core.mail.backends.conso
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "exams@localhost")
 
 REST_FRAMEWORK = {
-    "DEFAULT_AUTHENTICATION_CLASSES": ["exams.api.authentication.SessionAuthentication"],
-    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
+    # The app's API views bring their own parsers, authentication, permissions and error
+    # handler (exams.api.base.ApiView); drf-spectacular's views use its schema class.
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
-    "EXCEPTION_HANDLER": "settings.api.exception_handler",
-    "DEFAULT_PARSER_CLASSES": [
-        "settings.api.JSONParser",
-        "rest_framework.parsers.FormParser",
-        "rest_framework.parsers.MultiPartParser",
-    ],
     # DRF's own reading of X-Forwarded-For, for any throttle that uses it: the same count.
     "NUM_PROXIES": TRUSTED_PROXY_COUNT,
 }

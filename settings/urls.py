@@ -41,4 +41,4 @@ urlpatterns = [
     path("", include("exams.urls")),
 ]
 
-handler404 = "settings.api.not_found"
+handler404 = "exams.api.handler.not_found"

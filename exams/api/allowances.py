@@ -14,8 +14,8 @@ from rest_framework import serializers
 from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.request import Request
 from rest_framework.response import Response
-from rest_framework.views import APIView
 
+from exams.api.base import ApiView
 from exams.api.common import request_user
 from exams.api.errors import refusals
 from exams.api.schema import ExamIdField, ExamIdsField, LearnersField
@@ -84,7 +84,7 @@ def _exam_of_course(course: Course, exam_id: int | None) -> Exam | None:
     return exam
 
 
-class AllowanceListApi(APIView):
+class AllowanceListApi(ApiView):
     """The course's allowances (GET), or grant one (POST).
 
     POST answers 400 for an unknown learner (`unknown_learner`), a bad value or an exam of
@@ -131,7 +131,7 @@ class AllowanceListApi(APIView):
         return Response(AllowanceOutput(stored).data, status=201)
 
 
-class AllowanceDetailApi(APIView):
+class AllowanceDetailApi(ApiView):
     """Change an allowance's value, reason or expiry (PATCH), or revoke it (DELETE).
 
     Fields left out stay as they are; `expires_at: null` removes the expiry.
@@ -206,7 +206,7 @@ def _exams_of_course(course: Course, exam_ids: list[int | None] | None) -> list[
     return list(chosen)
 
 
-class AllowanceBulkApi(APIView):
+class AllowanceBulkApi(ApiView):
     """Grant one allowance to many learners for many exams; one result per (learner, exam).
 
     Each pair is its own transaction. 200 when every pair was granted, 207 when some were,
@@ -295,7 +295,7 @@ class CsvRowOutput(serializers.Serializer):
     problems = CsvProblemOutput(many=True)
 
 
-class AllowanceUploadApi(APIView):
+class AllowanceUploadApi(ApiView):
     """Allowances from a CSV file (multipart field `file`): check it, then save all or none.
 
     Columns (header line required): learner,exam,kind,value,reason,expires_at. `dry_run`

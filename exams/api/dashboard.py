@@ -13,8 +13,8 @@ from rest_framework import serializers
 from rest_framework.fields import empty
 from rest_framework.request import Request
 from rest_framework.response import Response
-from rest_framework.views import APIView
 
+from exams.api.base import ApiView
 from exams.api.common import request_user
 from exams.api.errors import refusals
 from exams.api.schema import (
@@ -80,7 +80,7 @@ class StaffAttemptRowOutput(serializers.Serializer):
     is_sample_attempt = serializers.BooleanField()
 
 
-class AttemptListApi(APIView):
+class AttemptListApi(ApiView):
     """The course's timed, proctored and practice attempts, newest first, 25 a page.
 
     `q` matches the start of the username or of the e-mail (case ignored). A non-integer
@@ -126,7 +126,7 @@ class CourseSettingsOutput(serializers.Serializer):
         return proctoring_provider_names()
 
 
-class CourseSettingsApi(APIView):
+class CourseSettingsApi(ApiView):
     """Enable Proctored Exams, Allow Opting Out and the provider of a course.
 
     Disabling proctored exams while active proctored or practice exams remain answers 409
@@ -179,7 +179,7 @@ class ExamSettingsOutput(serializers.Serializer):
         return format_hhmm(exam.time_limit_minutes) if exam.time_limit_minutes else None
 
 
-class ExamSettingsApi(APIView):
+class ExamSettingsApi(ApiView):
     """An exam's type, Time Allotted (HH:MM), Review Rules, due date, passing score, grading.
 
     Making an exam proctored or practice (or reactivating one) while the course has proctored

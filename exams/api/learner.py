@@ -12,10 +12,10 @@ from rest_framework import serializers
 from rest_framework.renderers import JSONRenderer
 from rest_framework.request import Request
 from rest_framework.response import Response
-from rest_framework.views import APIView
 
 from exams import services
 from exams.api.authentication import learner_attempt
+from exams.api.base import ApiView
 from exams.api.common import request_user
 from exams.api.errors import refusals
 from exams.api.serializers import AttemptOutput, ExamOutput, attempt_output
@@ -37,7 +37,7 @@ from exams.selectors.learner import (
 from exams.services.expiry import attempt_refresh
 
 
-class CourseExamListApi(APIView):
+class CourseExamListApi(ApiView):
     """The course's exams visible to the learner, each with their attempt summary."""
 
     @extend_schema(responses={200: ExamOutput(many=True), **refusals(403, 404)})
@@ -47,7 +47,7 @@ class CourseExamListApi(APIView):
         return Response(ExamOutput(items, many=True).data)
 
 
-class ExamDetailApi(APIView):
+class ExamDetailApi(ApiView):
     """One exam for this learner: the current attempt (or null) and the choices offered."""
 
     @extend_schema(responses={200: ExamOutput, **refusals(403, 404)})
@@ -62,7 +62,7 @@ class ExamDetailApi(APIView):
         return Response(ExamOutput(item).data)
 
 
-class AttemptCreateApi(APIView):
+class AttemptCreateApi(ApiView):
     """Create the learner's attempt. `proctored: false` on a proctored exam is the opt-out."""
 
     @extend_schema_serializer(component_name="AttemptCreateInput")
@@ -88,7 +88,7 @@ class AttemptCreateApi(APIView):
         return Response(attempt_output(attempt_summary(attempt, now=now)), status=201)
 
 
-class AttemptDetailApi(APIView):
+class AttemptDetailApi(ApiView):
     """GET: the learner's own attempt, its status and the server's clock (browsers poll this).
     DELETE: course staff or support clear the attempt (see `delete`)."""
 
@@ -138,7 +138,7 @@ def _plain_json_request(request: HttpRequest) -> bool:
 ActionService = Callable[..., Attempt]
 
 
-class _AttemptActionApi(APIView):
+class _AttemptActionApi(ApiView):
     """Base of the one-verb endpoints: check ownership, call one service, return the attempt."""
 
     reads_learner_with_attempt = True  # see exams.api.authentication
@@ -222,7 +222,7 @@ class AttemptErrorApi(_AttemptActionApi):
         return super().post(request, attempt_id)
 
 
-class AnswerSaveApi(APIView):
+class AnswerSaveApi(ApiView):
     """Save the learner's answer to one question; refused after the deadline."""
 
     reads_learner_with_attempt = True  # see exams.api.authentication

@@ -4,9 +4,9 @@ from django.utils import timezone
 from drf_spectacular.utils import extend_schema
 from rest_framework.request import Request
 from rest_framework.response import Response
-from rest_framework.views import APIView
 
 from exams import services
+from exams.api.base import ApiView
 from exams.api.common import request_user
 from exams.api.errors import refusals
 from exams.api.serializers import AttemptOutput, attempt_output
@@ -15,7 +15,7 @@ from exams.policy import Action
 from exams.selectors.learner import attempt_summary
 
 
-class AttemptResumeApi(APIView):
+class AttemptResumeApi(ApiView):
     """Let a learner whose exam stopped with an error resume with the time that remained."""
 
     @extend_schema(request=None, responses={200: AttemptOutput, **refusals(403, 404, 409)})

@@ -1,13 +1,9 @@
 """Closing an attempt: how an exam ends (submitted, timed out), with its answers graded."""
 
 from datetime import datetime
-from functools import cache
-
-from django.db import connection
 
 from exams.lifecycle.grading import attempts_grade
 from exams.lifecycle.history import Actor, transition
-from exams.lifecycle.rows import RowUpdate
 from exams.models import Attempt
 from exams.statuses import AttemptStatus
 
@@ -29,14 +25,7 @@ def close(
     """Move a locked attempt to completed/timed out, stamp the time, grade it and save."""
     end(attempt, to=to, actor=actor, now=now, reason=reason)
     attempts_grade([attempt], now=now)
-    _closed_columns(connection.vendor).run(attempt)
-
-
-@cache
-def _closed_columns(vendor: str) -> RowUpdate:
-    """`attempt.save(update_fields=CLOSED_FIELDS)`, by SQL written once: every submit runs it
-    (see exams.lifecycle.rows)."""
-    return RowUpdate.of(Attempt, CLOSED_FIELDS)
+    attempt.save(update_fields=CLOSED_FIELDS)
 
 
 def end(attempt: Attempt, *, to: AttemptStatus, actor: Actor, now: datetime, reason: str) -> None:

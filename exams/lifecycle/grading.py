@@ -3,12 +3,8 @@
 from collections import defaultdict
 from datetime import datetime
 from decimal import Decimal
-from functools import lru_cache
-
-from django.db import connection
 
 from exams import grading
-from exams.lifecycle.rows import ColumnSet
 from exams.models import CHOICE_KINDS, Answer, Attempt, Question
 from exams.selectors import answers_to_grade, questions_with_choices
 
@@ -64,11 +60,4 @@ def attempts_grade(attempts: list[Attempt], *, now: datetime) -> None:
         attempt.points_possible = possible
         attempt.graded_at = now
     for points, answer_ids in rescored.items():
-        _score_update(connection.vendor, len(answer_ids)).run(points, answer_ids)
-
-
-@lru_cache(maxsize=32)
-def _score_update(vendor: str, count: int) -> ColumnSet:
-    """`Answer.objects.filter(pk__in=ids).update(points_awarded=points)` for `count` ids, by
-    SQL written once: every submit runs it (see exams.lifecycle.rows)."""
-    return ColumnSet.of(Answer, "points_awarded", count)
+        Answer.objects.filter(pk__in=answer_ids).update(points_awarded=points)

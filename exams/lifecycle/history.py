@@ -2,14 +2,13 @@
 its first row and its moved deadlines."""
 
 from datetime import datetime
-from functools import cache, partial
+from functools import partial
 from typing import TYPE_CHECKING, Any, TypeAlias
 
-from django.db import connection, transaction
+from django.db import transaction
 
 from exams import events
 from exams.lifecycle.moves import check_transition
-from exams.lifecycle.rows import RowInsert
 from exams.models import Attempt, AttemptTransition, TransitionKind
 from exams.statuses import AttemptStatus
 
@@ -56,14 +55,7 @@ def transition(
 
 
 def _history_row_write(**values: Any) -> None:
-    """`AttemptTransition.objects.create(**values)`, by SQL written once: every status move
-    writes one (see exams.lifecycle.rows). The row's id is not read back."""
-    _history_insert(connection.vendor).run(AttemptTransition(**values))
-
-
-@cache
-def _history_insert(vendor: str) -> RowInsert:
-    return RowInsert.of(AttemptTransition)
+    AttemptTransition.objects.create(**values)
 
 
 def record_created(attempt: Attempt, *, actor: Actor, at: datetime, reason: str = "") -> None:

@@ -5,12 +5,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from decimal import Decimal
-from functools import cache, lru_cache
-from typing import cast
 
-from django.db import connection
 from django.db.models import Q, QuerySet, prefetch_related_objects
-from django.db.transaction import TransactionManagementError
 
 from exams import timing
 from exams.models import (
@@ -19,46 +15,13 @@ from exams.models import (
     AllowanceKind,
     Answer,
     Attempt,
-    Course,
     Exam,
     Question,
 )
-from exams.selectors.rows import RowQuery, Table
+
+# The locked read is one of the two by hand-written SQL (exams.selectors.rows).
+from exams.selectors.rows import attempt_get_locked as attempt_get_locked
 from exams.statuses import IN_PROGRESS
-
-
-@cache
-def _locked_query(vendor: str) -> RowQuery:
-    attempts, exams, courses = Table.of(Attempt, "a"), Table.of(Exam, "e"), Table.of(Course, "c")
-    # SQLite has no row locks: a writer there holds the whole database.
-    lock = " FOR UPDATE OF a" if connection.features.has_select_for_update_of else ""
-    return RowQuery.build(
-        (attempts, exams, courses),
-        f"FROM {attempts.name}"
-        f" JOIN {exams.name} ON {exams.column('id')} = {attempts.column('exam_id')}"
-        f" JOIN {courses.name} ON {courses.column('id')} = {exams.column('course_id')}"
-        f" WHERE {attempts.column('id')} = %s{lock}",
-        keys=(attempts.field("id"),),
-    )
-
-
-def attempt_get_locked(*, attempt_id: int) -> Attempt:
-    """Return the attempt with its exam and course, holding its row lock until commit.
-
-    What `select_related("exam__course").select_for_update(of=("self",))` reads, by SQL
-    written once (every learner action runs it; see exams.selectors.rows). Must run inside a
-    transaction. Raises Attempt.DoesNotExist when it is gone (cleared).
-    """
-    if not connection.in_atomic_block:
-        raise TransactionManagementError("attempt_get_locked needs a transaction.")
-    row = _locked_query(connection.vendor).fetch_one([attempt_id])
-    if row is None:
-        raise Attempt.DoesNotExist(f"No attempt {attempt_id}.")
-    attempt, exam, course = row
-    assert isinstance(attempt, Attempt) and isinstance(exam, Exam) and isinstance(course, Course)
-    exam.course = course
-    attempt.exam = exam
-    return attempt
 
 
 def attempt_ids_overdue(*, now: datetime, grace_seconds: int, limit: int) -> list[int]:
@@ -155,50 +118,24 @@ def allowances_effective_by_exam(
     }
 
 
-@cache
-def _questions_query(vendor: str) -> RowQuery:
-    questions = Table.of(Question, "q")
-    return RowQuery.build(
-        (questions,),
-        f"FROM {questions.name} WHERE {questions.column('exam_id')} = %s"
-        f" ORDER BY {questions.column('position')}, {questions.column('id')}",
-        keys=(questions.field("exam_id"),),
-    )
-
-
 def questions_with_choices(*, exam_id: int) -> list[Question]:
     """The exam's questions in order, the choice questions with their choices loaded (the
-    others have none: read `choices` only for CHOICE_KINDS, or it costs a query each).
-
-    `Question.objects.filter(exam_id=exam_id)` by SQL written once: grading runs it on every
-    submit (see exams.selectors.rows)."""
-    rows = _questions_query(connection.vendor).fetch_all([exam_id])
-    questions = [cast(Question, question) for (question,) in rows]
+    others have none: read `choices` only for CHOICE_KINDS, or it costs a query each)."""
+    questions = list(Question.objects.filter(exam_id=exam_id).order_by("position", "id"))
     question_choices_load(questions)
     return questions
 
 
-@lru_cache(maxsize=32)
-def _answers_query(vendor: str, count: int) -> RowQuery:
-    answers = Table.of(
-        Answer, "s", ("id", "attempt_id", "question_id", "response", "points_awarded")
-    )
-    marks = ", ".join(["%s"] * count)
-    return RowQuery.build(
-        (answers,),
-        f"FROM {answers.name} WHERE {answers.column('attempt_id')} IN ({marks})",
-        keys=(answers.field("attempt_id"),) * count,
-    )
-
-
 def answers_to_grade(*, attempt_ids: list[int]) -> list[Answer]:
     """The attempts' saved answers, with what grading reads of them (id, attempt, question,
-    response and score; the rest deferred). By SQL written once per number of attempts:
-    grading runs it on every submit (see exams.selectors.rows)."""
+    response and score; the rest deferred)."""
     if not attempt_ids:
         return []
-    rows = _answers_query(connection.vendor, len(attempt_ids)).fetch_all(attempt_ids)
-    return [cast(Answer, answer) for (answer,) in rows]
+    return list(
+        Answer.objects.filter(attempt_id__in=attempt_ids).only(
+            "id", "attempt_id", "question_id", "response", "points_awarded"
+        )
+    )
 
 
 def question_choices_load(questions: list[Question]) -> None:

@@ -1,6 +1,7 @@
-"""Model instances read through SQL written once per process, for the hottest reads only: the
-timer poll's, every learner action's, and grading's (every submit). Compiling those through the
-ORM took longer than the database takes to answer them (see docs/benchmarks.md).
+"""The two reads by SQL written once per process: the learner's attempt (the timer poll runs it
+for thousands of learners every few seconds, and every learner action once) and the locked
+attempt (every move). Compiling them through the ORM took longer than the database takes to
+answer them (docs/benchmarks.md, decision 10); every other read and every write is ORM code.
 
 The SQL is built from the models' own tables and columns, and rows are read into instances
 with the database's own converters, as the ORM would read them.
@@ -8,10 +9,15 @@ with the database's own converters, as the ORM would read them.
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from functools import cache
 from typing import Any
 
+from django.contrib.auth import get_user_model
 from django.db import connection
 from django.db.models import Field, Model
+from django.db.transaction import TransactionManagementError
+
+from exams.models import Attempt, Course, Exam
 
 
 def quote(name: str) -> str:
@@ -122,3 +128,94 @@ def _range(field: "Field[Any, Any]") -> tuple[int | None, int | None]:
     target = field.target_field if field.is_relation else field  # type: ignore[attr-defined]
     low, high = connection.ops.integer_field_range(target.get_internal_type())
     return low, high
+
+
+# What the learner's views read of an attempt: the status poll's whole row.
+LEARNER_ATTEMPT_FIELDS = (
+    "id",
+    "exam_id",
+    "learner_id",
+    "status",
+    "attempt_code",
+    "taking_as_proctored",
+    "is_sample_attempt",
+    "started_at",
+    "deadline_at",
+    "completed_at",
+    "allowed_seconds",
+    "cut_by_due_date",
+    "paused_remaining_seconds",
+    "points_earned",
+    "points_possible",
+    "graded_at",
+)
+
+
+@cache
+def _query(vendor: str, whole_learner: bool) -> RowQuery:
+    user = get_user_model()
+    attempts = Table.of(Attempt, "a", LEARNER_ATTEMPT_FIELDS)
+    exams = Table.of(Exam, "e", ("id", "exam_type", "passing_percent"))
+    # What permissions.access_attempt_by_session checks the session against, or the whole row
+    # when the learner becomes the request's user.
+    checked = None if whole_learner else (user._meta.pk.attname, "password", "is_active")
+    learners = Table.of(user, "u", checked)
+    return RowQuery.build(
+        (attempts, exams, learners),
+        f"FROM {attempts.name}"
+        f" JOIN {exams.name} ON {exams.column('id')} = {attempts.column('exam_id')}"
+        f" JOIN {learners.name}"
+        f" ON {learners.column(user._meta.pk.attname)} = {attempts.column('learner_id')}"
+        f" WHERE {attempts.column('id')} = %s AND {attempts.column('learner_id')} = %s",
+        keys=(attempts.field("id"), attempts.field("learner_id")),
+    )
+
+
+def attempt_of_learner(
+    *, attempt_id: int, learner_id: int, whole_learner: bool = False
+) -> Attempt | None:
+    """The learner's attempt, with its exam's type and pass mark and the learner's password
+    hash and active flag (`attempt.exam`, `attempt.learner`: those columns only, or the whole
+    user row with `whole_learner`). None when the learner has no such attempt."""
+    row = _query(connection.vendor, whole_learner).fetch_one([attempt_id, learner_id])
+    if row is None:
+        return None
+    attempt, exam, learner = row
+    assert isinstance(attempt, Attempt) and isinstance(exam, Exam)
+    attempt.exam = exam
+    attempt.learner = learner  # type: ignore[assignment]
+    return attempt
+
+
+@cache
+def _locked_query(vendor: str) -> RowQuery:
+    attempts, exams, courses = Table.of(Attempt, "a"), Table.of(Exam, "e"), Table.of(Course, "c")
+    # SQLite has no row locks: a writer there holds the whole database.
+    lock = " FOR UPDATE OF a" if connection.features.has_select_for_update_of else ""
+    return RowQuery.build(
+        (attempts, exams, courses),
+        f"FROM {attempts.name}"
+        f" JOIN {exams.name} ON {exams.column('id')} = {attempts.column('exam_id')}"
+        f" JOIN {courses.name} ON {courses.column('id')} = {exams.column('course_id')}"
+        f" WHERE {attempts.column('id')} = %s{lock}",
+        keys=(attempts.field("id"),),
+    )
+
+
+def attempt_get_locked(*, attempt_id: int) -> Attempt:
+    """Return the attempt with its exam and course, holding its row lock until commit.
+
+    What `select_related("exam__course").select_for_update(of=("self",))` reads, by SQL
+    written once (every learner action runs it; see exams.selectors.rows). Must run inside a
+    transaction. Raises Attempt.DoesNotExist when it is gone (cleared).
+    """
+    if not connection.in_atomic_block:
+        raise TransactionManagementError("attempt_get_locked needs a transaction.")
+    row = _locked_query(connection.vendor).fetch_one([attempt_id])
+    if row is None:
+        raise Attempt.DoesNotExist(f"No attempt {attempt_id}.")
+    attempt, exam, course = row
+    assert isinstance(attempt, Attempt) and isinstance(exam, Exam) and isinstance(course, Course)
+    exam.course = course
+    attempt.exam = exam
+    return attempt

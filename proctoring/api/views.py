@@ -9,6 +9,7 @@ from rest_framework.response import Response
 from rest_framework.throttling import SimpleRateThrottle
 from rest_framework.views import APIView
 
+from exams.api.base import ApiView
 from exams.api.errors import refusals
 from exams.client_address import client_address
 from proctoring.exceptions import CallbackRejected
@@ -36,7 +37,7 @@ class CallbackRateThrottle(SimpleRateThrottle):
         return f"throttle_callback_{provider}_{client_address(request)}"
 
 
-class CallbackApi(APIView):
+class CallbackApi(ApiView):
     """Receive one callback from a provider (HMAC over timestamp + body, or a bearer token)."""
 
     authentication_classes: list[type] = []

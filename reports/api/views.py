@@ -9,8 +9,8 @@ from drf_spectacular.utils import extend_schema, extend_schema_serializer
 from rest_framework import serializers
 from rest_framework.request import Request
 from rest_framework.response import Response
-from rest_framework.views import APIView
 
+from exams.api.base import ApiView
 from exams.api.common import request_user
 from exams.api.errors import refusals
 from reports import services
@@ -44,7 +44,7 @@ def _views(jobs: list[ReportJob], user_id: int) -> list[object]:
     return [job_view(job, user_id=user_id, now=now, expires_at=expires) for job in jobs]
 
 
-class ReportListApi(APIView):
+class ReportListApi(ApiView):
     """The course's reports, newest first, with progress and fresh download links."""
 
     @extend_schema(responses={200: JobOutput(many=True), **refusals(403, 404)})
@@ -54,7 +54,7 @@ class ReportListApi(APIView):
         return Response(JobOutput(_views(jobs_for_course(course), user.pk), many=True).data)
 
 
-class ProctoredResultsReportApi(APIView):
+class ProctoredResultsReportApi(ApiView):
     """Queue a proctored exam results report; returns at once (202) with the job."""
 
     @extend_schema(request=None, responses={202: JobOutput, **refusals(403, 404)})
@@ -65,7 +65,7 @@ class ProctoredResultsReportApi(APIView):
         return Response(JobOutput(_views([job], user.pk)[0]).data, status=202)
 
 
-class ReportRetryApi(APIView):
+class ReportRetryApi(ApiView):
     """Queue a failed report again."""
 
     @extend_schema(request=None, responses={202: JobOutput, **refusals(403, 404, 409)})

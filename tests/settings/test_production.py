@@ -55,7 +55,7 @@ def test_gunicorn_under_production_settings_serves_hashed_compressed_static_file
         wait_until(answering, timeout=60, process=server, log=log)
         status, _, page = _get(f"{base}/accounts/login/", **{"X-Forwarded-Proto": "https"})
         assert status == 200
-        (stylesheet,) = re.findall(rb'href="(/static/css/site\.[0-9a-f]{12}\.css)"', page)
+        (stylesheet,) = re.findall(rb'href="(/static/exams/site\.[0-9a-f]{12}\.css)"', page)
 
         status, headers, body = _get(base + stylesheet.decode(), **{"Accept-Encoding": "gzip"})
         assert status == 200

@@ -67,12 +67,14 @@ def free_port() -> int:
 
 
 @contextmanager
-def running(command: list[str], *, env: dict[str, str], log: Path) -> Iterator[subprocess.Popen]:
+def running(
+    command: list[str], *, env: dict[str, str], log: Path, cwd: Path = REPO
+) -> Iterator[subprocess.Popen]:
     """Start `command` (output to `log`), yield it, then kill it and everything it started."""
     with log.open("wb") as out:
         process = subprocess.Popen(
             command,
-            cwd=REPO,
+            cwd=cwd,
             env=env,
             stdin=subprocess.DEVNULL,
             stdout=out,

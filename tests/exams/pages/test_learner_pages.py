@@ -146,6 +146,36 @@ def test_home_links_a_learner_to_each_course(client, course, learner):
     assert "/admin/" not in html
 
 
+class HostDirectory:
+    """A host LMS's directory: it enrols every user in the courses it names, with no local
+    Enrollment rows at all."""
+
+    def enrolled_courses(self, user):
+        from exams.models import Course
+
+        return Course.objects.filter(course_id="course-v1:Host+Only+2026")
+
+    def staff_course_ids(self, user):
+        from exams.models import Course
+
+        return Course.objects.none()
+
+
+def test_home_lists_the_courses_the_course_directory_names(client, settings, learner):
+    from exams.integrations import course_directory
+    from tests.factories import CourseFactory
+
+    CourseFactory(course_id="course-v1:Host+Only+2026", name="Host course")
+    settings.EXAMS_COURSE_DIRECTORY = f"{__name__}.HostDirectory"
+    course_directory.cache_clear()
+    try:
+        _, html = page(client, learner, "/")
+    finally:
+        course_directory.cache_clear()
+
+    assert '<a href="/courses/course-v1:Host+Only+2026/">Host course</a>' in html
+
+
 def test_home_links_support_staff_to_every_dashboard_and_the_admin(client, course, support):
     _, html = page(client, support, "/")
 

@@ -1,5 +1,5 @@
-"""Grading's reads by hand-written query (the exam's questions, the attempts' answers) read what
-the ORM would read (PostgreSQL and SQLite: marked smoke)."""
+"""Grading's reads (the exam's questions in order with their choices, the attempts' answers
+with what grading needs of them), on PostgreSQL and SQLite (marked smoke)."""
 
 from decimal import Decimal
 
@@ -38,7 +38,9 @@ def test_questions_are_read_as_the_orm_reads_them_in_order():
     assert [c.pk for c in read[1].choices.all()] == [right.pk]
 
 
-@pytest.mark.parametrize("exam_id", [123456, 2**63, 2**70])
+# Grading passes the attempt's stored exam id; ids beyond the column's range are the
+# hand-written reads' concern (tests/exams/selectors/test_attempt_locked.py).
+@pytest.mark.parametrize("exam_id", [123456, 0])
 def test_a_missing_exam_has_no_questions(exam_id):
     assert questions_with_choices(exam_id=exam_id) == []
 

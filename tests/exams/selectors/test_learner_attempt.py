@@ -6,7 +6,7 @@ from decimal import Decimal
 import pytest
 
 from exams.models import Attempt
-from exams.selectors.learner_attempt import LEARNER_ATTEMPT_FIELDS, attempt_of_learner
+from exams.selectors.rows import LEARNER_ATTEMPT_FIELDS, attempt_of_learner
 from tests.factories import AttemptFactory, ExamFactory, UserFactory
 
 pytestmark = [pytest.mark.django_db, pytest.mark.smoke]

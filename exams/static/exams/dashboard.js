@@ -1,6 +1,6 @@
 /* The instructor pages' script. The pages work without it (confirmation pages, plain forms);
  * it adds: a confirmation dialog in place of the confirmation page for links marked
- * data-confirm, and focus on the first error. (Times in the viewer's zone: js/site.js.) */
+ * data-confirm, and focus on the first error. (Times in the viewer's zone: exams/site.js.) */
 (function () {
   "use strict";
 
