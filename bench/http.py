@@ -10,7 +10,7 @@ import subprocess
 import sys
 import tempfile
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
@@ -135,12 +135,14 @@ def wrk(
     headers: dict[str, str] | None = None,
     body: str | None = None,
     once: bool = False,
+    until: Callable[[], bool] | None = None,
 ) -> dict[str, float]:
     """Send each (cookie, path) target in turn for `seconds` (`method`, with `headers` and
     `body`); return requests/s, p50, p99 and the latency at a few percentiles ([percentile,
-    ms] pairs). Targets are sent in order, each once before any is sent again. With `once`, the
-    run ends when every target has been answered (`seconds` is then only a bound): the load is
-    bounded by count, so any machine, however fast, measures the same work."""
+    ms] pairs). Targets are sent in order, each once before any is sent again. With `once`, no
+    target is sent twice; with `until`, the run ends as soon as `until()` is true (`seconds` is
+    then only a bound): the load is bounded by count, so any machine, however fast, measures
+    the same work."""
     entries = ",".join(f"{{{json.dumps(c)},{json.dumps(p)}}}" for c, p in targets)
     fields = ",".join(f"[{json.dumps(k)}]={json.dumps(v)}" for k, v in (headers or {}).items())
     script = Path(tempfile.mkdtemp()) / "targets.lua"
@@ -148,23 +150,30 @@ def wrk(
         WRK_SCRIPT
         % (entries, _lua(method), _lua(body), WRK_THREADS, "true" if once else "false", fields)
     )
-    result = subprocess.run(
-        [
-            "wrk",
-            f"-t{WRK_THREADS}",
-            f"-c{connections}",
-            f"-d{seconds}s",
-            "--timeout",
-            "10s",
-            "-s",
-            str(script),
-            base_url,
-        ],
-        capture_output=True,
-        text=True,
-        timeout=seconds + 60,
-        check=True,
-    )
+    command = [
+        "wrk",
+        f"-t{WRK_THREADS}",
+        f"-c{connections}",
+        f"-d{seconds}s",
+        "--timeout",
+        "10s",
+        "-s",
+        str(script),
+        base_url,
+    ]
+    with subprocess.Popen(
+        command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True
+    ) as run:
+        if until is not None:
+            # wrk waits out its duration even when its threads have stopped; SIGINT ends the
+            # run at once, and it still reports.
+            deadline = time.monotonic() + seconds
+            while run.poll() is None and time.monotonic() < deadline and not until():
+                time.sleep(0.2)
+            if run.poll() is None:
+                run.send_signal(signal.SIGINT)
+        stdout, stderr = run.communicate(timeout=seconds + 60)
+    result = subprocess.CompletedProcess(command, run.returncode, stdout, stderr)
     match = re.search(r"JSON(\{.*\})", result.stdout)
     if match is None:
         raise RuntimeError(result.stdout + result.stderr)

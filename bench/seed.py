@@ -109,6 +109,7 @@ def attempts(exams: list[Exam], user_ids: list[int], per_user: int) -> int:
                     3600,
                     False,
                     "",
+                    "",
                     now,
                     now,
                 ]
@@ -129,6 +130,7 @@ def attempts(exams: list[Exam], user_ids: list[int], per_user: int) -> int:
             "allowed_seconds",
             "cut_by_due_date",
             "external_id",
+            "language",
             "created",
             "modified",
         ],

@@ -27,11 +27,15 @@ class Action(StrEnum):
     ALLOWANCES_MANAGE = "allowances.manage"
     SETTINGS_VIEW = "settings.view"
     SETTINGS_CHANGE = "settings.change"
+    REVIEWS_SETTLE = "reviews.settle"
+    REPORTS_BUILD = "reports.build"
 
 
-# The Django permissions a support user needs for each action (the admin's own checks: clear
-# and resume are admin actions on attempts that need `change`).
-SUPPORT_PERMISSIONS: dict[Action, tuple[str, ...]] = {
+# The Django permissions a support user needs for each action (the admin's own checks: clear,
+# resume and the hand review are admin actions on attempts that need `change`). None: support
+# staff never take it (the results report holds personal data: the course's own staff only,
+# decision 6).
+SUPPORT_PERMISSIONS: dict[Action, tuple[str, ...] | None] = {
     Action.ATTEMPTS_VIEW: ("exams.view_attempt",),
     Action.ATTEMPTS_CLEAR: ("exams.view_attempt", "exams.change_attempt"),
     Action.ATTEMPTS_RESUME: ("exams.view_attempt", "exams.change_attempt"),
@@ -49,13 +53,19 @@ SUPPORT_PERMISSIONS: dict[Action, tuple[str, ...]] = {
         "exams.change_course",
         "exams.change_exam",
     ),
+    Action.REVIEWS_SETTLE: ("exams.view_attempt", "exams.change_attempt"),
+    Action.REPORTS_BUILD: None,
 }
 
 
 def support_may(user: "AnyUser", action: Action) -> bool:
     """A Django staff user whose permissions include the action's (superusers have them all)."""
+    permissions = SUPPORT_PERMISSIONS[action]
     return bool(
-        user.is_authenticated and user.is_staff and user.has_perms(SUPPORT_PERMISSIONS[action])
+        permissions is not None
+        and user.is_authenticated
+        and user.is_staff
+        and user.has_perms(permissions)
     )
 
 

@@ -1,18 +1,19 @@
-"""Who may see reports: only the course staff of that course (the files hold personal data)."""
+"""Who may see reports: the `reports.build` action of exams.policy, which only the course's own
+staff take (the files hold personal data)."""
 
 from django.contrib.auth.models import AnonymousUser, User
 from django.utils.translation import gettext as _
 
-from exams import integrations
 from exams.exceptions import NotFound
 from exams.models import Course
+from exams.policy import Action, may
 from reports.models import ReportJob
 
 
 def access_course_reports(user: User | AnonymousUser, course_id: str) -> Course:
     """The course, if the user is its course staff; NotFound otherwise (and if it is missing)."""
     course = Course.objects.filter(course_id=course_id).first()
-    if course is None or not integrations.is_course_staff(user, course):
+    if course is None or not may(user, Action.REPORTS_BUILD, course):
         raise NotFound(_("No such course."))
     return course
 
@@ -24,6 +25,6 @@ def access_report_job(user: User | AnonymousUser, job_id: int) -> ReportJob:
     number tells nothing about the courses a user cannot see.
     """
     job = ReportJob.objects.select_related("course").filter(pk=job_id).first()
-    if job is None or not integrations.is_course_staff(user, job.course):
+    if job is None or not may(user, Action.REPORTS_BUILD, job.course):
         raise NotFound(_("No such report."))
     return job

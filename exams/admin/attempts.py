@@ -22,6 +22,7 @@ from exams import hooks
 from exams.admin.common import acting_user
 from exams.exceptions import DomainError
 from exams.models import CHOICE_KINDS, Answer, Attempt, AttemptTransition
+from exams.policy import Action, support_may
 from exams.services import attempt_clear, attempt_resume
 from exams.statuses import AttemptStatus
 
@@ -303,9 +304,10 @@ class AttemptAdmin(admin.ModelAdmin):
             )
 
     def get_actions(self, request: HttpRequest) -> dict[str, Any]:
-        """The hand review actions only where an app settles reviews (exams.hooks)."""
+        """The hand review actions only where an app settles reviews (exams.hooks), for those
+        the action policy lets settle them."""
         actions = super().get_actions(request)
-        if not hooks.hand_review_available():
+        if not (hooks.hand_review_available() and support_may(request.user, Action.REVIEWS_SETTLE)):
             actions.pop("review_satisfactory", None)
             actions.pop("review_unsatisfactory", None)
         return actions

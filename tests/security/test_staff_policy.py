@@ -17,8 +17,8 @@ from tests.factories import AttemptFactory, ExamFactory, UserFactory
 pytestmark = pytest.mark.django_db
 
 
-def staff_with(*names: str, is_staff: bool = True):
-    user = UserFactory(username="staffer", is_staff=is_staff)
+def staff_with(*names: str, is_staff: bool = True, username: str = "staffer"):
+    user = UserFactory(username=username, is_staff=is_staff)
     for name in names:
         app_label, codename = name.split(".")
         user.user_permissions.add(
@@ -43,17 +43,24 @@ def test_the_support_group_may_do_what_its_admin_permissions_allow(course):
     support = UserFactory(username="support", is_staff=True)
     support.groups.add(ensure_support_group())
     allowed = {action for action in Action if may(support, action, course)}
-    assert allowed == set(Action) - {Action.SETTINGS_CHANGE}
+    assert allowed == set(Action) - {Action.SETTINGS_CHANGE, Action.REPORTS_BUILD}
 
 
 def test_every_action_names_permissions_django_knows():
     known = {f"{p.content_type.app_label}.{p.codename}" for p in Permission.objects.all()}
     for action in Action:
-        assert set(SUPPORT_PERMISSIONS[action]) <= known, action
+        assert set(SUPPORT_PERMISSIONS[action] or ()) <= known, action
+
+
+def test_no_django_permission_lets_support_build_reports(course):
+    superuser = UserFactory(username="root", is_staff=True, is_superuser=True)
+    assert SUPPORT_PERMISSIONS[Action.REPORTS_BUILD] is None
+    assert not may(superuser, Action.REPORTS_BUILD, course)
+    assert may(superuser, Action.REVIEWS_SETTLE, course)
 
 
 def test_permissions_without_staff_status_give_nothing(course):
-    user = staff_with(*SUPPORT_PERMISSIONS[Action.SETTINGS_CHANGE], is_staff=False)
+    user = staff_with(*(SUPPORT_PERMISSIONS[Action.SETTINGS_CHANGE] or ()), is_staff=False)
     assert not any(may(user, action, course) for action in Action)
 
 
@@ -142,3 +149,47 @@ def test_settings_are_read_only_for_those_who_may_only_read_them(course, errored
     editable = signed_in(instructor).get(url).content.decode()
     assert "changing them is for the course team" not in editable
     assert "disabled>" not in editable and "Save the course settings" in editable
+
+
+def test_allowances_are_read_only_for_those_who_may_only_read_them(course, errored, instructor):
+    from tests.factories import AllowanceFactory
+
+    AllowanceFactory(exam=errored.exam, learner=errored.learner, granted_by=instructor)
+    reader = staff_with("exams.view_allowance")
+    url = f"/courses/{course.course_id}/instructor/allowances/"
+
+    read_only = signed_in(reader).get(url).content.decode()
+    assert "granting and changing them is for the course team" in read_only
+    assert "Add the allowance" not in read_only and "Check the file" not in read_only
+    assert "/edit/" not in read_only and "Delete" not in read_only
+
+    editable = signed_in(instructor).get(url).content.decode()
+    assert "granting and changing them is for the course team" not in editable
+    assert "Add the allowance" in editable and "Delete" in editable
+
+
+def test_the_data_download_tab_is_offered_only_to_those_who_may_build_reports(
+    course, errored, instructor
+):
+    support = UserFactory(username="support", is_staff=True)
+    support.groups.add(ensure_support_group())
+    url = f"/courses/{course.course_id}/instructor/"
+    tab = f"/courses/{course.course_id}/instructor/data-download/"
+
+    assert tab in signed_in(instructor).get(url).content.decode()
+    page = signed_in(support).get(url)
+    assert page.status_code == 200
+    assert tab not in page.content.decode()
+    assert signed_in(support).get(tab).status_code == 404
+
+
+def test_the_hand_review_is_offered_only_to_those_who_may_settle_reviews(errored):
+    reader = staff_with("exams.view_attempt")
+    settler = staff_with("exams.view_attempt", "exams.change_attempt", username="settler")
+
+    def actions(user):
+        form = signed_in(user).get("/admin/exams/attempt/").context["action_form"]
+        return [] if form is None else [name for name, _ in form.fields["action"].choices[1:]]
+
+    assert "review_satisfactory" not in actions(reader)
+    assert "review_satisfactory" in actions(settler)
