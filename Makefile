@@ -30,7 +30,7 @@ $(NODE_STAMP): package.json package-lock.json
 	npm ci --no-audit --no-fund
 	@touch $@
 
-locale: venv ## Compile the translations (locale/*/LC_MESSAGES/*.po) for Django to read
+locale: venv ## Compile the translations (exams/locale/*/LC_MESSAGES/*.po) for Django to read
 	@scripts/locale.sh
 
 messages: venv ## Gather marked strings into the translation catalogs (then translate, make locale)

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # `make messages`: gather every string marked for translation into the shipped languages'
-# catalogs (locale/<language>/LC_MESSAGES/django.po for Python and templates, djangojs.po for
+# catalogs (exams/locale/<language>/LC_MESSAGES/django.po for Python and templates, djangojs.po for
 # the pages' scripts), keeping the translations already there. Translate what it adds, then
 # `make locale`. tests/test_translations.py fails while a marked string has no translation.
 set -euo pipefail

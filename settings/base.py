@@ -162,7 +162,7 @@ LANGUAGES = [
     ("fr", "Français"),
     ("ar", "العربية"),
 ]
-LOCALE_PATHS = [BASE_DIR / "locale"]
+LOCALE_PATHS = [BASE_DIR / "exams" / "locale"]
 # Date and time formats per language that name the time zone (settings/formats/).
 FORMAT_MODULE_PATH = ["settings.formats"]
 TIME_ZONE = "UTC"

@@ -26,11 +26,13 @@ SOURCES = (
 )
 SHIPPED = [code for code, _ in settings.LANGUAGES if code != settings.LANGUAGE_CODE]
 DOMAINS = ("django", "djangojs")
+# The catalogs ship inside the exams package (every app's strings, and the site's).
+CATALOGS = Path("exams") / "locale"
 
 
 def _gather(folder: Path) -> Path:
     """The catalogs of a copy of the source, after `make messages` (scripts/messages.sh)."""
-    for name in (*SOURCES, "locale", "scripts"):
+    for name in (*SOURCES, "scripts"):
         source = REPO / name
         if source.is_dir():
             shutil.copytree(source, folder / name, ignore=shutil.ignore_patterns("*.mo"))
@@ -46,7 +48,7 @@ def _gather(folder: Path) -> Path:
         check=False,
     )
     assert result.returncode == 0, result.stdout + result.stderr
-    return folder / "locale"
+    return folder / CATALOGS
 
 
 @pytest.fixture(scope="module")
@@ -77,7 +79,7 @@ def test_every_marked_string_has_a_translation(gathered: Path, language: str, do
 @pytest.mark.parametrize("domain", DOMAINS)
 @pytest.mark.parametrize("language", SHIPPED)
 def test_shipped_catalog_is_up_to_date_and_compiles(gathered: Path, language: str, domain: str):
-    shipped = REPO / "locale" / language / "LC_MESSAGES" / f"{domain}.po"
+    shipped = REPO / CATALOGS / language / "LC_MESSAGES" / f"{domain}.po"
     fresh = gathered / language / "LC_MESSAGES" / f"{domain}.po"
 
     ids = {(e.msgctxt, e.msgid) for e in polib.pofile(str(shipped)) if not e.obsolete}
@@ -96,7 +98,7 @@ def test_shipped_catalog_is_up_to_date_and_compiles(gathered: Path, language: st
 def test_plural_forms_follow_the_language(gathered: Path):
     forms = {
         language: polib.pofile(
-            str(REPO / "locale" / language / "LC_MESSAGES" / "django.po")
+            str(REPO / CATALOGS / language / "LC_MESSAGES" / "django.po")
         ).metadata["Plural-Forms"]
         for language in SHIPPED
     }

@@ -214,6 +214,7 @@ def test_the_wheel_carries_no_module_of_the_repository_project(host):
     )
     assert "exams/templates/exams/exam.html" in listing
     assert "exams/static/exams/exam.js" in listing
+    assert "exams/locale/fr/LC_MESSAGES/django.mo" in listing
     assert "settings/" not in listing
 
 
@@ -254,3 +255,11 @@ def test_the_host_project_serves_the_exam_page_its_script_the_api_and_the_schema
         status, home = _get(base + "/", cookie)
         assert status == 200
         assert b"Plugin course" in home
+
+        # The translations ship in the wheel: the learner's language is the host's to choose.
+        status, page = _get(
+            f"{base}/courses/{host['course_id']}/exams/{host['exam_id']}/",
+            f"{cookie}; django_language=fr",
+        )
+        assert status == 200
+        assert b"Aller au contenu" in page
