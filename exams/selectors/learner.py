@@ -17,6 +17,7 @@ from exams.selectors import (
     allowances_effective,
     allowances_effective_by_exam,
 )
+from exams.selectors.attempt_shape import AttemptSummary
 from exams.statuses import FINISHED, IN_PROGRESS, LIVE, AttemptStatus
 
 if TYPE_CHECKING:
@@ -48,31 +49,6 @@ LEARNER_STATUS_LABELS = {
     S.ERROR: _("Stopped by a proctoring problem: contact support"),
     S.DECLINED: _("Open exam chosen; not started"),
 }
-
-
-@dataclass(frozen=True)
-class AttemptSummary:
-    id: int
-    exam_id: int
-    status: str
-    status_label: str
-    attempt_code: str
-    taking_as_proctored: bool
-    is_sample_attempt: bool
-    is_timed: bool
-    started_at: datetime | None
-    deadline_at: datetime | None
-    completed_at: datetime | None
-    server_time: datetime
-    time_remaining_seconds: int | None
-    allowed_seconds: int | None
-    allowed_minutes: Decimal | None
-    warning_seconds: tuple[int, int] | None
-    cut_by_due_date: bool
-    paused_remaining_seconds: int | None
-    review_result: str | None
-    score_percent: Decimal | None
-    passed: bool | None
 
 
 def review_result(attempt: Attempt) -> str | None:

@@ -18,6 +18,7 @@ from django.db.models import Field, Model
 from django.db.transaction import TransactionManagementError
 
 from exams.models import Attempt, Course, Exam
+from exams.selectors.attempt_shape import ATTEMPT_COLUMNS
 
 
 def quote(name: str) -> str:
@@ -130,25 +131,8 @@ def _range(field: "Field[Any, Any]") -> tuple[int | None, int | None]:
     return low, high
 
 
-# What the learner's views read of an attempt: the status poll's whole row.
-LEARNER_ATTEMPT_FIELDS = (
-    "id",
-    "exam_id",
-    "learner_id",
-    "status",
-    "attempt_code",
-    "taking_as_proctored",
-    "is_sample_attempt",
-    "started_at",
-    "deadline_at",
-    "completed_at",
-    "allowed_seconds",
-    "cut_by_due_date",
-    "paused_remaining_seconds",
-    "points_earned",
-    "points_possible",
-    "graded_at",
-)
+# What the learner's views read of an attempt: the columns its output is built from.
+LEARNER_ATTEMPT_FIELDS = ATTEMPT_COLUMNS
 
 
 @cache
