@@ -6,12 +6,12 @@ The expected answers are the TABLE below, decided from the product rules:
   same as a missing one. Learner endpoints answer only learners enrolled in the course (course
   staff, support staff and superusers are not learners there: 404);
 * course staff manage only their courses; another course's staff get 404;
-* support staff (Django staff in the `support` group) use the Special Exam dashboard, its API
-  and the admin like course staff (README "Decisions"), but not the results report, which is
-  for the course's own staff only (docs/decisions/0006);
-* Django superusers pass every `has_perm`, so `is_support` holds for them: they get what
-  support staff get, and the reports are refused to them too (reports check the course role,
-  not a permission);
+* every staff door declares the action it needs (exams.policy), and the staff columns of its
+  row come from the policy table: course staff take every action in their course; support
+  staff (the `support` group), superusers and a "viewer" (Django staff who may only view
+  attempts) take an action when their Django permissions give it. So the viewer lists
+  attempts and can neither clear nor resume one nor read or change allowances and settings,
+  and no one but the course's own staff gets the results report (docs/decisions/0006);
 * anonymous users: the API answers 403 `not_authenticated` (session authentication sends no
   WWW-Authenticate challenge, so DRF answers 403, not 401); pages redirect to the login page;
 * the provider callback is authenticated by its signature, never by the session: an unsigned
@@ -30,7 +30,7 @@ from dataclasses import dataclass
 from typing import Any
 
 import pytest
-from django.contrib.auth.models import User
+from django.contrib.auth.models import Permission, User
 from django.core import mail
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
@@ -47,7 +47,9 @@ from exams.models import (
     Enrollment,
     Exam,
 )
+from exams.policy import SUPPORT_PERMISSIONS, Action
 from exams.statuses import AttemptStatus
+from exams.support import support_permission_codenames
 from proctoring.models import CallbackDelivery, DeliveryStatus, ProviderSession, Review
 from reports.models import ReportJob
 from tests.security.conftest import World
@@ -63,6 +65,7 @@ ACTORS = (
     "instructor",
     "support",
     "superuser",
+    "viewer",
 )
 LOGIN = "302 login"  # a redirect to /accounts/login/?next=…
 ADMIN_LOGIN = "302 admin login"  # a redirect to /admin/login/?next=…
@@ -77,21 +80,60 @@ class Refused:
     status: int
 
 
-# Every column, in ACTORS order.
+# Every column but the viewer's, in ACTORS order (the viewer answers as support staff where no
+# staff action is declared: see _widen).
 LEARNERS_ONLY = (403, 200, 200, 200, 404, 404, 404, 404)
 OWNER_ONLY = (403, 404, 200, 404, 404, 404, 404, 404)
-STAFF = (403, 404, 404, 404, 404, 200, 200, 200)  # course staff, support, superuser
-COURSE_STAFF_ONLY = (403, 404, 404, 404, 404, 200, 404, 404)  # the results report
 PAGE_LEARNERS = (LOGIN, 200, 200, 200, 404, 404, 404, 404)
-PAGE_STAFF = (LOGIN, 404, 404, 404, 404, 200, 200, 200)
-PAGE_STAFF_DONE = (LOGIN, 404, 404, 404, 404, 302, 302, 302)  # a form saved, back to its page
 SIGNED_IN = (LOGIN, 200, 200, 200, 200, 200, 200, 200)
 EVERYONE = (200,) * 8
 
 
 def but(row: tuple[Any, ...], **changes: Any) -> tuple[Any, ...]:
     """The row with the named columns changed."""
-    return tuple(changes.get(actor, value) for actor, value in zip(ACTORS, row, strict=True))
+    return tuple(changes.get(actor, value) for actor, value in zip(ACTORS, row, strict=False))
+
+
+# The staff columns come from the action policy (exams.policy), not from this file: who holds
+# which Django permissions decides. The support group's are setup_roles'; the viewer is a
+# Django staff user who may only view attempts (the case the policy was made for).
+HOLDERS = {
+    "support": frozenset(support_permission_codenames()),
+    "viewer": frozenset({"exams.view_attempt"}),
+}
+
+
+def _policy_gives(actor: str, action: Action) -> bool:
+    needed = SUPPORT_PERMISSIONS[action]
+    if needed is None:
+        return False  # no permission gives it: the course's own staff only
+    return actor == "superuser" or set(needed) <= HOLDERS[actor]
+
+
+def staff(action: Action, *, ok: Any = 200, page: bool = False) -> tuple[Any, ...]:
+    """A staff door that needs `action`: course staff get `ok`; support staff, superusers and
+    the viewer get it when their permissions give them the action (exams.policy), else the
+    404 a missing object gets; everyone else is refused as for any staff door."""
+    row = {
+        "anonymous": LOGIN if page else 403,
+        "other_learner": 404,
+        "owner": 404,
+        "auditor": 404,
+        "other_instructor": 404,
+        "instructor": ok,
+    }
+    for actor in ("support", "superuser", "viewer"):
+        row[actor] = ok if _policy_gives(actor, action) else 404
+    return tuple(row[actor] for actor in ACTORS)
+
+
+def _widen(row: tuple[Any, ...]) -> tuple[Any, ...]:
+    """A row without the viewer's column answers for the viewer as for support staff (a
+    Django staff user with no course role): the door declares no staff action."""
+    return row if len(row) == len(ACTORS) else (*row, row[ACTORS.index("support")])
+
+
+A = Action
 
 
 # url name -> method -> one expected answer per actor (ACTORS order):
@@ -112,7 +154,7 @@ TABLE_ROWS: dict[str, dict[str, tuple[Any, ...]]] = {
     },
     "exams-api:attempt-detail": {
         "GET": OWNER_ONLY,
-        "DELETE": but(STAFF, instructor=204, support=204, superuser=204),
+        "DELETE": staff(A.ATTEMPTS_CLEAR, ok=204),
     },
     "exams-api:attempt-setup": {"POST": OWNER_ONLY},
     "exams-api:attempt-start": {"POST": OWNER_ONLY},
@@ -122,26 +164,27 @@ TABLE_ROWS: dict[str, dict[str, tuple[Any, ...]]] = {
     "exams-api:attempt-reset": {"POST": OWNER_ONLY},
     "exams-api:attempt-error": {"POST": OWNER_ONLY},
     "exams-api:answer-save": {"PUT": OWNER_ONLY},
-    # Course staff's API.
-    "exams-api:attempt-resume": {"POST": STAFF},
-    "exams-api:course-attempts": {"GET": STAFF},
-    # Support staff change settings only with Django's permission to change courses and exams
-    # (exams.policy): the support group reads them, as in the admin.
-    "exams-api:course-settings": {"GET": STAFF, "PATCH": but(STAFF, support=404)},
-    "exams-api:exam-settings": {"GET": STAFF, "PATCH": but(STAFF, support=404)},
+    # Course staff's API: each door's action, and the policy decides the staff columns.
+    "exams-api:attempt-resume": {"POST": staff(A.ATTEMPTS_RESUME)},
+    "exams-api:course-attempts": {"GET": staff(A.ATTEMPTS_VIEW)},
+    "exams-api:course-settings": {
+        "GET": staff(A.SETTINGS_VIEW),
+        "PATCH": staff(A.SETTINGS_CHANGE),
+    },
+    "exams-api:exam-settings": {"GET": staff(A.SETTINGS_VIEW), "PATCH": staff(A.SETTINGS_CHANGE)},
     "exams-api:course-allowances": {
-        "GET": STAFF,
-        "POST": but(STAFF, instructor=201, support=201, superuser=201),
+        "GET": staff(A.ALLOWANCES_VIEW),
+        "POST": staff(A.ALLOWANCES_MANAGE, ok=201),
     },
-    "exams-api:course-allowances-bulk": {"POST": STAFF},
-    "exams-api:course-allowances-upload": {"POST": STAFF},
+    "exams-api:course-allowances-bulk": {"POST": staff(A.ALLOWANCES_MANAGE)},
+    "exams-api:course-allowances-upload": {"POST": staff(A.ALLOWANCES_MANAGE)},
     "exams-api:allowance-detail": {
-        "PATCH": STAFF,
-        "DELETE": but(STAFF, instructor=204, support=204, superuser=204),
+        "PATCH": staff(A.ALLOWANCES_MANAGE),
+        "DELETE": staff(A.ALLOWANCES_MANAGE, ok=204),
     },
-    "reports-api:report-list": {"GET": COURSE_STAFF_ONLY},
-    "reports-api:report-request": {"POST": but(COURSE_STAFF_ONLY, instructor=202)},
-    "reports-api:report-retry": {"POST": but(COURSE_STAFF_ONLY, instructor=202)},
+    "reports-api:report-list": {"GET": staff(A.REPORTS_BUILD)},
+    "reports-api:report-request": {"POST": staff(A.REPORTS_BUILD, ok=202)},
+    "reports-api:report-retry": {"POST": staff(A.REPORTS_BUILD, ok=202)},
     # The provider's callback: the signature is the only credential.
     "proctoring-api:callback": {"POST": (401,) * 8},
     # The API's description.
@@ -157,28 +200,40 @@ TABLE_ROWS: dict[str, dict[str, tuple[Any, ...]]] = {
     "exams:course": {"GET": PAGE_LEARNERS},
     "exams:exam": {"GET": PAGE_LEARNERS},
     "exams:progress": {"GET": PAGE_LEARNERS},
-    # The instructor pages.
-    "exams:instructor-dashboard": {"GET": PAGE_STAFF},
+    # The instructor pages: GET needs the reading action, a form's POST the changing one.
+    "exams:instructor-dashboard": {"GET": staff(A.ATTEMPTS_VIEW, page=True)},
     "exams:instructor-attempt-clear": {
-        "GET": PAGE_STAFF,
+        "GET": staff(A.ATTEMPTS_CLEAR, page=True),
         # Another course's attempt: back to the list, "already cleared", as for a missing one.
-        "POST": but(PAGE_STAFF_DONE, other_instructor=Refused(302)),
+        "POST": but(staff(A.ATTEMPTS_CLEAR, ok=302, page=True), other_instructor=Refused(302)),
     },
-    "exams:instructor-attempt-resume": {"POST": PAGE_STAFF_DONE},
-    "exams:instructor-allowances": {"GET": PAGE_STAFF, "POST": PAGE_STAFF_DONE},
-    "exams:instructor-allowances-bulk": {"POST": PAGE_STAFF},
-    "exams:instructor-allowances-upload": {"POST": PAGE_STAFF},
-    "exams:instructor-allowance-edit": {"GET": PAGE_STAFF, "POST": PAGE_STAFF_DONE},
-    "exams:instructor-allowance-delete": {"GET": PAGE_STAFF, "POST": PAGE_STAFF_DONE},
-    "exams:instructor-settings": {"GET": PAGE_STAFF, "POST": but(PAGE_STAFF_DONE, support=404)},
-    "reports:data-download": {"GET": but(PAGE_STAFF, support=404, superuser=404)},
-    "reports:download": {"GET": but(PAGE_STAFF, support=404, superuser=404)},
+    "exams:instructor-attempt-resume": {"POST": staff(A.ATTEMPTS_RESUME, ok=302, page=True)},
+    "exams:instructor-allowances": {
+        "GET": staff(A.ALLOWANCES_VIEW, page=True),
+        "POST": staff(A.ALLOWANCES_MANAGE, ok=302, page=True),
+    },
+    "exams:instructor-allowances-bulk": {"POST": staff(A.ALLOWANCES_MANAGE, page=True)},
+    "exams:instructor-allowances-upload": {"POST": staff(A.ALLOWANCES_MANAGE, page=True)},
+    "exams:instructor-allowance-edit": {
+        "GET": staff(A.ALLOWANCES_MANAGE, page=True),
+        "POST": staff(A.ALLOWANCES_MANAGE, ok=302, page=True),
+    },
+    "exams:instructor-allowance-delete": {
+        "GET": staff(A.ALLOWANCES_MANAGE, page=True),
+        "POST": staff(A.ALLOWANCES_MANAGE, ok=302, page=True),
+    },
+    "exams:instructor-settings": {
+        "GET": staff(A.SETTINGS_VIEW, page=True),
+        "POST": staff(A.SETTINGS_CHANGE, ok=302, page=True),
+    },
+    "reports:data-download": {"GET": staff(A.REPORTS_BUILD, page=True)},
+    "reports:download": {"GET": staff(A.REPORTS_BUILD, page=True)},
     # The simulated provider's windows: the learner's software, the reviewers' desk (staff).
     "proctoring:simulated-software": {"GET": but(OWNER_ONLY, anonymous=LOGIN)},
     "proctoring:simulated-signal": {"POST": but(OWNER_ONLY, anonymous=LOGIN, owner=202)},
     "proctoring:simulated-reviewer": {
         "GET": (ADMIN_LOGIN,) * 6 + (200, 200),
-        "POST": (ADMIN_LOGIN,) * 6 + (302, 302),
+        "POST": (ADMIN_LOGIN,) * 6 + (302, 302),  # the vendor's desk: any Django staff
     },
     # Signing in and out, passwords (django.contrib.auth.urls).
     "login": {"GET": EVERYONE, "POST": EVERYONE},  # POST: a wrong password, the form again
@@ -199,7 +254,7 @@ OBJECT_PAGES = {
     "exams:instructor-allowance-delete",
 }
 TABLE: dict[str, dict[str, dict[str, Any]]] = {
-    name: {method: dict(zip(ACTORS, row, strict=True)) for method, row in methods.items()}
+    name: {method: dict(zip(ACTORS, _widen(row), strict=True)) for method, row in methods.items()}
     for name, methods in TABLE_ROWS.items()
 }
 
@@ -504,10 +559,19 @@ CASES = [
 
 
 @pytest.fixture
+def viewer(db) -> User:
+    """Django staff who may only view attempts: no course role, no other permission."""
+    user = User.objects.create_user("viewer", "viewer@example.com", "pw", is_staff=True)
+    user.user_permissions.add(Permission.objects.get(codename="view_attempt"))
+    return user
+
+
+@pytest.fixture
 def actors(
-    learner, other_learner, auditor, other_instructor, instructor, support, superuser
+    learner, other_learner, auditor, other_instructor, instructor, support, superuser, viewer
 ) -> dict[str, User | None]:
     return {
+        "viewer": viewer,
         "anonymous": None,
         "other_learner": other_learner,
         "owner": learner,
