@@ -20,12 +20,19 @@ CLOSED_FIELDS = [
 
 
 def close(
-    attempt: Attempt, *, to: AttemptStatus, actor: Actor, now: datetime, reason: str = ""
+    attempt: Attempt,
+    *,
+    to: AttemptStatus,
+    actor: Actor,
+    now: datetime,
+    reason: str = "",
+    also: tuple[str, ...] = (),
 ) -> None:
-    """Move a locked attempt to completed/timed out, stamp the time, grade it and save."""
+    """Move a locked attempt to completed/timed out, stamp the time, grade it and save (with
+    the fields `also` names, changed by the caller, in the same UPDATE)."""
     end(attempt, to=to, actor=actor, now=now, reason=reason)
     attempts_grade([attempt], now=now)
-    attempt.save(update_fields=CLOSED_FIELDS)
+    attempt.save(update_fields=[*CLOSED_FIELDS, *also])
 
 
 def end(attempt: Attempt, *, to: AttemptStatus, actor: Actor, now: datetime, reason: str) -> None:

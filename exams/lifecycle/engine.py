@@ -21,9 +21,7 @@ from exams.lifecycle.history import Actor, transition
 from exams.lifecycle.moves import BY_VERB, Effect, Move, Party, sources
 from exams.models import Attempt, ExamType
 from exams.selectors import allowances_effective, attempt_get_locked
-from exams.statuses import IN_PROGRESS, AttemptStatus
-
-S = AttemptStatus
+from exams.statuses import IN_PROGRESS
 
 
 def locked(attempt_id: int) -> Attempt:
@@ -133,8 +131,7 @@ def _close_at_due_date(
 ) -> None:
     """Too late to go on: close it at the due date and grade what was saved."""
     attempt.deadline_at = attempt.exam.due_at
-    close(attempt, to=move.target, actor=actor, now=now, reason=reason)
-    attempt.save(update_fields=["deadline_at"])
+    close(attempt, to=move.target, actor=actor, now=now, reason=reason, also=("deadline_at",))
 
 
 def _pause_clock(attempt: Attempt, move: Move, actor: Actor, now: datetime, reason: str) -> None:

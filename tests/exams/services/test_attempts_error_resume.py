@@ -5,10 +5,12 @@ from datetime import timedelta
 from decimal import Decimal
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from exams import services
 from exams.exceptions import DomainError
-from exams.models import Answer
+from exams.models import Answer, Attempt
 from exams.statuses import AttemptStatus as S
 from tests.exams.helpers import history_of, snapshot
 from tests.factories import ExamFactory, QuestionFactory
@@ -287,9 +289,15 @@ def test_resume_after_the_due_date_closes_and_grades_the_attempt(running, instru
     exam.save()
     services.attempt_error(attempt_id=running.pk, actor=None, now=now + timedelta(minutes=20))
 
-    closed = services.attempt_resume(
-        attempt_id=running.pk, actor=instructor, now=now + timedelta(hours=3)
-    )
+    with CaptureQueriesContext(connection) as captured:
+        closed = services.attempt_resume(
+            attempt_id=running.pk, actor=instructor, now=now + timedelta(hours=3)
+        )
+
+    # The close and the deadline it is closed at are one UPDATE of the attempt.
+    table = f'UPDATE "{Attempt._meta.db_table}"'
+    assert sum(q["sql"].startswith(table) for q in captured.captured_queries) == 1
+    assert Attempt.objects.get(pk=running.pk).deadline_at == exam.due_at
 
     assert closed.status == S.TIMED_OUT
     assert closed.completed_at == exam.due_at
