@@ -21,7 +21,6 @@ from proctoring.providers.base import CallbackEvent, ProctoringProvider
 if TYPE_CHECKING:
     from django.contrib.auth.models import User
 
-HELD = Review.HELD
 EMAILED_RESULTS = frozenset({AttemptStatus.VERIFIED, AttemptStatus.REJECTED})
 # Attempts whose review support staff may settle by hand.
 HAND_REVIEW_STATUSES = frozenset({AttemptStatus.SECOND_REVIEW_REQUIRED, AttemptStatus.ERROR})
@@ -60,10 +59,14 @@ def review_record(
     return review
 
 
-def _apply(review: Review, attempt: Attempt, *, actor: "User | None", now: datetime) -> None:
+def _apply(
+    review: Review, attempt: Attempt, *, actor: "User | None", now: datetime
+) -> DomainError | None:
+    """Apply the review unless a newer one was applied; return the attempt's refusal, if any
+    (the review then stays unapplied, with the refusal's code as its reason)."""
     # The attempt's row lock first, so "is a newer review applied?" sees every review whose
     # processing got the lock before this one (two workers, two reviews of one attempt).
-    attempt_get_locked(attempt_id=attempt.pk)
+    before = attempt_get_locked(attempt_id=attempt.pk).status
     newer = (
         Review.objects.filter(attempt=attempt, is_applied=True, reviewed_at__gt=review.reviewed_at)
         .exclude(pk=review.pk)
@@ -72,10 +75,9 @@ def _apply(review: Review, attempt: Attempt, *, actor: "User | None", now: datet
     if newer:
         review.not_applied_reason = "stale_review"
         review.save(update_fields=["not_applied_reason"])
-        return
+        return None
     try:
         with transaction.atomic():
-            before = Attempt.objects.only("status").get(pk=attempt.pk).status
             updated = exam_services.attempt_review_result(
                 attempt_id=attempt.pk,
                 result=AttemptStatus(review.result),
@@ -86,9 +88,9 @@ def _apply(review: Review, attempt: Attempt, *, actor: "User | None", now: datet
     except DomainError as error:
         still_running = Attempt.objects.filter(pk=attempt.pk, status__in=IN_PROGRESS).exists()
         # A review that overtook the learner's submit is held, and applied when the exam ends.
-        review.not_applied_reason = HELD if still_running else error.code
+        review.not_applied_reason = Review.HELD if still_running else error.code
         review.save(update_fields=["not_applied_reason"])
-        return
+        return error
     review.is_applied = True
     review.email_due = (
         updated.status != before
@@ -103,6 +105,7 @@ def _apply(review: Review, attempt: Attempt, *, actor: "User | None", now: datet
                 enqueue, "proctoring.review_email", review.pk, what=f"e-mail of review {review.pk}"
             )
         )
+    return None
 
 
 def reviews_apply_held(*, attempt_id: int, now: datetime | None = None) -> Review | None:
@@ -117,7 +120,9 @@ def reviews_apply_held(*, attempt_id: int, now: datetime | None = None) -> Revie
         if attempt.status in IN_PROGRESS:
             return None
         now = now or timezone.now()  # after the lock
-        held = Review.objects.filter(attempt=attempt, is_applied=False, not_applied_reason=HELD)
+        held = Review.objects.filter(
+            attempt=attempt, is_applied=False, not_applied_reason=Review.HELD
+        )
         newest = held.order_by("-reviewed_at", "-id").first()
         if newest is None:
             return None
@@ -145,14 +150,6 @@ def review_decide(
             )
             % {"status": attempt.get_status_display()}
         )
-    if attempt.status == AttemptStatus.ERROR and attempt.completed_at is None:
-        # The learner never finished: there is nothing graded to review.
-        raise Conflict(
-            _(
-                "This attempt stopped with an error before the learner finished the exam; "
-                "let the learner resume instead."
-            )
-        )
     review = Review.objects.create(
         attempt=attempt,
         attempt_code=attempt.attempt_code,
@@ -164,7 +161,9 @@ def review_decide(
         received_at=now,
         decided_by=actor,
     )
-    _apply(review, attempt, actor=actor, now=now)
+    refusal = _apply(review, attempt, actor=actor, now=now)
+    if refusal is not None:
+        raise refusal  # the attempt's own reason (nothing is kept: this transaction rolls back)
     if not review.is_applied:
         raise Conflict(
             _("The decision could not be applied (%(reason)s).")
