@@ -14,20 +14,20 @@ from rest_framework import serializers
 from exams.selectors.attempt_shape import FIELDS, AttemptSummary
 
 
-def _nullable(hint: Any) -> tuple[Any, bool]:
-    """The type a hint names, and whether it admits None."""
+def _kind(field: dataclasses.Field[Any]) -> tuple[Any, bool]:
+    """The class a field holds (`tuple` for `tuple[int, int]`), and whether it may be None."""
+    hint, nullable = field.type, False
     if isinstance(hint, types.UnionType):
         args = [arg for arg in hint.__args__ if arg is not type(None)]
-        return args[0], len(args) < len(hint.__args__)
-    return hint, False
+        hint, nullable = args[0], len(args) < len(hint.__args__)
+    return typing.get_origin(hint) or hint, nullable
 
 
 def _schema_field(field: dataclasses.Field[Any]) -> serializers.Field:
-    hint, nullable = _nullable(field.type)
+    base, nullable = _kind(field)
     options: dict[str, Any] = {"allow_null": True} if nullable else {}
-    if field.metadata["help"]:
-        options["help_text"] = field.metadata["help"]
-    base = typing.get_origin(hint) or hint
+    if field.metadata["description"]:
+        options["help_text"] = field.metadata["description"]
     if base is bool:
         return serializers.BooleanField(**options)
     if base is int:
@@ -78,18 +78,18 @@ def _time(value: datetime | None) -> str | None:
     return text[:-6] + "Z" if text.endswith("+00:00") else text
 
 
-def _decimal(value: Decimal | None, places: str) -> str | None:
-    return None if value is None else str(value.quantize(Decimal(places)))
+def _decimal(value: Decimal | None, quantum: Decimal) -> str | None:
+    return None if value is None else str(value.quantize(quantum))
 
 
 def _writer(field: dataclasses.Field[Any]) -> Callable[[Any], Any]:
     """How one field is written into the JSON, as DRF's field for it writes it."""
-    base = typing.get_origin(_nullable(field.type)[0]) or _nullable(field.type)[0]
+    base, _ = _kind(field)
     if base is datetime:
         return _time
     if base is Decimal:
-        places = "0." + "0" * (field.metadata["places"] - 1) + "1"
-        return lambda value: _decimal(value, places)
+        quantum = Decimal(1).scaleb(-field.metadata["places"])
+        return lambda value: _decimal(value, quantum)
     if base is tuple:
         return lambda value: list(value) if value else None
     return lambda value: value

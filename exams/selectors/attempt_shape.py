@@ -3,7 +3,7 @@ the JSON, the OpenAPI component and the columns the hand-written read takes all 
 
 Each field says what it is built from: `columns`, the attempt's columns it needs (the poll's
 read takes exactly these, `learner_id` and the exam's id included, nothing more); `places`,
-the digits and decimal places a number is written with; `help`, the schema's description.
+the digits and decimal places a number is written with; `description`, the schema's text.
 """
 
 import dataclasses
@@ -15,9 +15,9 @@ from typing import Any
 from django.utils.translation import gettext_lazy as _
 
 
-def out(*columns: str, digits: int = 0, places: int = 0, help: Any = "") -> dict[str, Any]:
+def out(*columns: str, digits: int = 0, places: int = 0, description: Any = "") -> dict[str, Any]:
     """A field's metadata: the columns it is built from, how it is written, its description."""
-    return {"columns": columns, "digits": digits, "places": places, "help": help}
+    return {"columns": columns, "digits": digits, "places": places, "description": description}
 
 
 @dataclass(frozen=True)
@@ -39,7 +39,7 @@ class AttemptSummary:
     allowed_minutes: Decimal | None = field(metadata=out("allowed_seconds", digits=8, places=2))
     warning_seconds: tuple[int, int] | None = field(
         # xgettext:no-python-format
-        metadata=out("allowed_seconds", help=_("[20% left, 5% left]"))
+        metadata=out("allowed_seconds", description=_("[20% left, 5% left]"))
     )
     cut_by_due_date: bool = field(metadata=out("cut_by_due_date"))
     paused_remaining_seconds: int | None = field(metadata=out("paused_remaining_seconds"))

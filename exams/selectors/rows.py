@@ -131,14 +131,10 @@ def _range(field: "Field[Any, Any]") -> tuple[int | None, int | None]:
     return low, high
 
 
-# What the learner's views read of an attempt: the columns its output is built from.
-LEARNER_ATTEMPT_FIELDS = ATTEMPT_COLUMNS
-
-
 @cache
 def _query(vendor: str, whole_learner: bool) -> RowQuery:
     user = get_user_model()
-    attempts = Table.of(Attempt, "a", LEARNER_ATTEMPT_FIELDS)
+    attempts = Table.of(Attempt, "a", ATTEMPT_COLUMNS)
     exams = Table.of(Exam, "e", ("id", "exam_type", "passing_percent"))
     # What permissions.access_attempt_by_session checks the session against, or the whole row
     # when the learner becomes the request's user.
@@ -190,8 +186,8 @@ def attempt_get_locked(*, attempt_id: int) -> Attempt:
     """Return the attempt with its exam and course, holding its row lock until commit.
 
     What `select_related("exam__course").select_for_update(of=("self",))` reads, by SQL
-    written once (every learner action runs it; see exams.selectors.rows). Must run inside a
-    transaction. Raises Attempt.DoesNotExist when it is gone (cleared).
+    written once (every move runs it). Must run inside a transaction. Raises
+    Attempt.DoesNotExist when it is gone (cleared).
     """
     if not connection.in_atomic_block:
         raise TransactionManagementError("attempt_get_locked needs a transaction.")

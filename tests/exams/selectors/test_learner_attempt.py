@@ -6,7 +6,8 @@ from decimal import Decimal
 import pytest
 
 from exams.models import Attempt
-from exams.selectors.rows import LEARNER_ATTEMPT_FIELDS, attempt_of_learner
+from exams.selectors.attempt_shape import ATTEMPT_COLUMNS
+from exams.selectors.rows import attempt_of_learner
 from tests.factories import AttemptFactory, ExamFactory, UserFactory
 
 pytestmark = [pytest.mark.django_db, pytest.mark.smoke]
@@ -20,7 +21,7 @@ def test_reads_the_attempt_its_exam_and_learner_as_the_orm_does(course):
     read = attempt_of_learner(attempt_id=attempt.pk, learner_id=attempt.learner_id)
 
     assert read is not None
-    for name in LEARNER_ATTEMPT_FIELDS:
+    for name in ATTEMPT_COLUMNS:
         assert getattr(read, name) == getattr(stored, name), name
         assert type(getattr(read, name)) is type(getattr(stored, name)), name
     assert read.started_at.tzinfo is not None
