@@ -4,7 +4,6 @@ app's own, whatever the host project's REST_FRAMEWORK settings say."""
 from collections.abc import Callable
 from typing import Any
 
-from drf_spectacular.openapi import AutoSchema
 from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.permissions import IsAuthenticated
 from rest_framework.views import APIView
@@ -17,7 +16,6 @@ class ApiView(APIView):
     parser_classes = [JSONParser, FormParser, MultiPartParser]
     authentication_classes = [SessionAuthentication]
     permission_classes = [IsAuthenticated]
-    schema = AutoSchema()
 
     def get_exception_handler(self) -> Callable[[Exception, dict[str, Any]], Any]:
         return exception_handler
