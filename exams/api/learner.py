@@ -14,16 +14,15 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from exams import services
-from exams.api.authentication import learner_attempt
 from exams.api.base import ApiView
 from exams.api.common import request_user
 from exams.api.errors import refusals
+from exams.api.gate import learner_attempt
 from exams.api.serializers import AttemptOutput, ExamOutput, attempt_output
+from exams.exceptions import NotFound
 from exams.models import Attempt
 from exams.permissions import (
-    access_attempt_as_learner,
     access_attempt_as_staff,
-    access_attempt_by_session,
     access_course_as_learner,
     access_exam_as_learner,
 )
@@ -93,13 +92,16 @@ class AttemptDetailApi(ApiView):
     DELETE: course staff or support clear the attempt (see `delete`)."""
 
     def dispatch(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
-        """The timer poll, answered before DRF's dispatch when the session vouches for the
-        attempt's learner (one query; see access_attempt_by_session). Anything else (another
-        method, a browsable-API request, a session that cannot vouch) goes through DRF, whose
-        `get` answers the same JSON and every refusal."""
+        """The timer poll, answered before DRF's dispatch through the learner's gate (one query
+        when the session vouches for the learner; see exams.api.gate). Anything else (another
+        method, a browsable-API request, a refusal) goes through DRF, whose `get` passes the
+        same gate and answers the same JSON and every refusal."""
         if request.method == "GET" and _plain_json_request(request):
-            attempt = access_attempt_by_session(request.session, kwargs["attempt_id"])
-            if attempt is not None:
+            try:
+                attempt = learner_attempt(request, kwargs["attempt_id"])
+            except NotFound:
+                pass  # DRF answers the refusal (403 to nobody signed in, else 404)
+            else:
                 return self._poll_response(attempt)
         return super().dispatch(request, *args, **kwargs)
 
@@ -115,7 +117,7 @@ class AttemptDetailApi(ApiView):
     @extend_schema(responses={200: AttemptOutput, **refusals(403, 404)})
     def get(self, request: Request, attempt_id: int) -> Response:
         now = timezone.now()
-        attempt = attempt_refresh(access_attempt_as_learner(request.user, attempt_id), now=now)
+        attempt = attempt_refresh(learner_attempt(request, attempt_id), now=now)
         return Response(attempt_output(attempt_summary(attempt, now=now)))
 
     @extend_schema(request=None, responses={204: None, **refusals(403, 404)})

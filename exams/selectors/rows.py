@@ -132,14 +132,12 @@ def _range(field: "Field[Any, Any]") -> tuple[int | None, int | None]:
 
 
 @cache
-def _query(vendor: str, whole_learner: bool) -> RowQuery:
+def _query(vendor: str) -> RowQuery:
     user = get_user_model()
     attempts = Table.of(Attempt, "a", ATTEMPT_COLUMNS)
     exams = Table.of(Exam, "e", ("id", "exam_type", "passing_percent"))
-    # What permissions.access_attempt_by_session checks the session against, or the whole row
-    # when the learner becomes the request's user.
-    checked = None if whole_learner else (user._meta.pk.attname, "password", "is_active")
-    learners = Table.of(user, "u", checked)
+    # The whole user row: the learner becomes the request's user.
+    learners = Table.of(user, "u")
     return RowQuery.build(
         (attempts, exams, learners),
         f"FROM {attempts.name}"
@@ -151,13 +149,10 @@ def _query(vendor: str, whole_learner: bool) -> RowQuery:
     )
 
 
-def attempt_of_learner(
-    *, attempt_id: int, learner_id: int, whole_learner: bool = False
-) -> Attempt | None:
-    """The learner's attempt, with its exam's type and pass mark and the learner's password
-    hash and active flag (`attempt.exam`, `attempt.learner`: those columns only, or the whole
-    user row with `whole_learner`). None when the learner has no such attempt."""
-    row = _query(connection.vendor, whole_learner).fetch_one([attempt_id, learner_id])
+def attempt_of_learner(*, attempt_id: int, learner_id: int) -> Attempt | None:
+    """The learner's attempt, with its exam's type and pass mark (`attempt.exam`) and the
+    learner's whole user row (`attempt.learner`). None when the learner has no such attempt."""
+    row = _query(connection.vendor).fetch_one([attempt_id, learner_id])
     if row is None:
         return None
     attempt, exam, learner = row

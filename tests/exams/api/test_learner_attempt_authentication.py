@@ -9,8 +9,8 @@ from django.contrib.auth import get_user_model
 from django.middleware.csrf import _get_new_csrf_string
 from rest_framework.test import APIClient
 
+from exams.api.gate import attempt_of_session
 from exams.models import Answer, AttemptTransition
-from exams.permissions import access_attempt_by_session
 from exams.statuses import AttemptStatus as S
 from tests.factories import AttemptFactory, ExamFactory, QuestionFactory
 
@@ -47,7 +47,7 @@ def test_submit_reads_the_learner_with_the_attempt(as_user, attempt, django_asse
 def test_the_learner_read_with_the_attempt_is_the_whole_user(client, attempt):
     client.force_login(attempt.learner)
 
-    read = access_attempt_by_session(client.session, attempt.pk, whole_learner=True)
+    read = attempt_of_session(client.session, attempt.pk)
 
     assert read is not None
     assert read.learner.get_deferred_fields() == set()
