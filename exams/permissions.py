@@ -1,6 +1,6 @@
 """Who may see and do what. `access_*` fetch and check in one step; missing and forbidden look
 the same (NotFound), so ids cannot be probed. No DRF imports here. The learner's own attempt
-has its own gate (exams.api.gate)."""
+has its own gate (exams.rest.gate)."""
 
 from typing import TYPE_CHECKING
 

@@ -3,7 +3,8 @@
 from django.urls import path
 
 from exams import views
-from exams.instructor import allowances, attempts, settings_pages
+from exams.course_settings import pages as settings_pages
+from exams.instructor import allowances, attempts
 
 app_name = "exams"
 

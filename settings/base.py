@@ -185,7 +185,7 @@ DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "exams@localhost")
 
 REST_FRAMEWORK = {
     # The app's API views bring their own parsers, authentication, permissions and error
-    # handler (exams.api.base.ApiView); drf-spectacular's views use its schema class.
+    # handler (exams.rest.base.ApiView); drf-spectacular's views use its schema class.
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     # DRF's own reading of X-Forwarded-For, for any throttle that uses it: the same count.
     "NUM_PROXIES": TRUSTED_PROXY_COUNT,

@@ -41,4 +41,4 @@ urlpatterns = [
     path("", include("exams.urls")),
 ]
 
-handler404 = "exams.api.handler.not_found"
+handler404 = "exams.rest.handler.not_found"

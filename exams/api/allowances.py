@@ -15,14 +15,14 @@ from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from exams.api.base import ApiView
-from exams.api.common import request_user
-from exams.api.errors import refusals
 from exams.api.schema import ExamIdField, ExamIdsField, LearnersField
 from exams.exceptions import InvalidInput, NothingGranted
 from exams.models import Allowance, AllowanceKind, Course, Exam
 from exams.permissions import access_allowance_as_staff, access_course_as_staff
 from exams.policy import Action
+from exams.rest.base import ApiView
+from exams.rest.common import request_user
+from exams.rest.errors import refusals
 from exams.selectors.staff import (
     allowances_for_course,
     exams_for_staff,

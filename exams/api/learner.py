@@ -14,10 +14,6 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from exams import services
-from exams.api.base import ApiView
-from exams.api.common import request_user
-from exams.api.errors import refusals
-from exams.api.gate import learner_attempt
 from exams.api.serializers import AttemptOutput, ExamOutput, attempt_output
 from exams.exceptions import NotFound
 from exams.models import Attempt
@@ -27,6 +23,10 @@ from exams.permissions import (
     access_exam_as_learner,
 )
 from exams.policy import Action
+from exams.rest.base import ApiView
+from exams.rest.common import request_user
+from exams.rest.errors import refusals
+from exams.rest.gate import learner_attempt
 from exams.selectors.learner import (
     attempt_current,
     attempt_summary,
@@ -93,7 +93,7 @@ class AttemptDetailApi(ApiView):
 
     def dispatch(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
         """The timer poll, answered before DRF's dispatch through the learner's gate (one query
-        when the session vouches for the learner; see exams.api.gate). Anything else (another
+        when the session vouches for the learner; see exams.rest.gate). Anything else (another
         method, a browsable-API request, a refusal) goes through DRF, whose `get` passes the
         same gate and answers the same JSON and every refusal."""
         if request.method == "GET" and _plain_json_request(request):
@@ -143,7 +143,7 @@ ActionService = Callable[..., Attempt]
 class _AttemptActionApi(ApiView):
     """Base of the one-verb endpoints: check ownership, call one service, return the attempt."""
 
-    reads_learner_with_attempt = True  # see exams.api.authentication
+    reads_learner_with_attempt = True  # see exams.rest.authentication
     service: ActionService
 
     def call(self, request: Request, attempt: Attempt, now: Any) -> Attempt:
@@ -227,7 +227,7 @@ class AttemptErrorApi(_AttemptActionApi):
 class AnswerSaveApi(ApiView):
     """Save the learner's answer to one question; refused after the deadline."""
 
-    reads_learner_with_attempt = True  # see exams.api.authentication
+    reads_learner_with_attempt = True  # see exams.rest.authentication
 
     @extend_schema_serializer(component_name="AnswerSaveInput")
     class InputSerializer(serializers.Serializer):

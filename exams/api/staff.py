@@ -6,12 +6,12 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from exams import services
-from exams.api.base import ApiView
-from exams.api.common import request_user
-from exams.api.errors import refusals
 from exams.api.serializers import AttemptOutput, attempt_output
 from exams.permissions import access_attempt_as_staff
 from exams.policy import Action
+from exams.rest.base import ApiView
+from exams.rest.common import request_user
+from exams.rest.errors import refusals
 from exams.selectors.learner import attempt_summary
 
 

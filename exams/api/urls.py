@@ -3,6 +3,7 @@
 from django.urls import path
 
 from exams.api import allowances, dashboard, learner, staff
+from exams.course_settings import api as settings_api
 
 urlpatterns = [
     path(
@@ -52,11 +53,13 @@ urlpatterns = [
     ),
     path(
         "courses/<str:course_id>/settings/",
-        dashboard.CourseSettingsApi.as_view(),
+        settings_api.CourseSettingsApi.as_view(),
         name="course-settings",
     ),
     path(
-        "exams/<int:exam_id>/settings/", dashboard.ExamSettingsApi.as_view(), name="exam-settings"
+        "exams/<int:exam_id>/settings/",
+        settings_api.ExamSettingsApi.as_view(),
+        name="exam-settings",
     ),
     path(
         "courses/<str:course_id>/allowances/",

@@ -1,4 +1,5 @@
-"""What the instructor pages share: access, the acting user, showing service errors on forms."""
+"""What the instructor pages share: access, the acting user, showing service errors on forms,
+and the date-and-time field read in UTC."""
 
 from typing import TYPE_CHECKING
 from urllib.parse import urlencode
@@ -14,8 +15,23 @@ from exams.policy import Action
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import User
+    from django.utils.functional import _StrOrPromise as StrOrPromise
 
 FILTER_PARAMS = ("q", "exam", "status")
+DATETIME_LOCAL = "%Y-%m-%dT%H:%M"
+
+
+def utc_datetime_field(
+    label: "StrOrPromise", help_text: "StrOrPromise" = ""
+) -> forms.DateTimeField:
+    """A date-and-time field read and shown in UTC (the page says so)."""
+    return forms.DateTimeField(
+        label=label,
+        required=False,
+        help_text=help_text,
+        input_formats=[DATETIME_LOCAL, "%Y-%m-%dT%H:%M:%S"],
+        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format=DATETIME_LOCAL),
+    )
 
 
 def staff_course_or_404(request: HttpRequest, course_id: str, action: Action) -> Course:

@@ -2,34 +2,19 @@
 (ranges, HH:MM, enrollment, duplicates, proctoring switches) is the services' to check."""
 
 import re
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from exams.models import AllowanceKind, Exam, ExamType
-from exams.selectors.staff import proctoring_provider_names
-
-if TYPE_CHECKING:
-    from django.utils.functional import _StrOrPromise as StrOrPromise
+from exams.instructor.common import utc_datetime_field
+from exams.models import AllowanceKind, Exam
 
 ALL_TIMED = "all"
-DATETIME_LOCAL = "%Y-%m-%dT%H:%M"
 VALUE_HELP = _(
     "Additional minutes: a whole number (30). Time multiplier: a number above 1 (1.5). "
     "Review exception: what the reviewers must take into account."
 )
-
-
-def _utc_datetime(label: "StrOrPromise", help_text: "StrOrPromise" = "") -> forms.DateTimeField:
-    """A date-and-time field read and shown in UTC (the page says so)."""
-    return forms.DateTimeField(
-        label=label,
-        required=False,
-        help_text=help_text,
-        input_formats=[DATETIME_LOCAL, "%Y-%m-%dT%H:%M:%S"],
-        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format=DATETIME_LOCAL),
-    )
 
 
 def _exam_choices(exams: list[Exam], *, all_label: str) -> list[tuple[str, str]]:
@@ -54,7 +39,7 @@ class AllowanceForm(forms.Form):
         max_length=2000,
         widget=forms.Textarea(attrs={"rows": 2}),
     )
-    expires_at = _utc_datetime(_("Expires (UTC, optional)"))
+    expires_at = utc_datetime_field(_("Expires (UTC, optional)"))
 
     def __init__(self, *args: Any, exams: list[Exam], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -71,7 +56,7 @@ class AllowanceEditForm(forms.Form):
         max_length=2000,
         widget=forms.Textarea(attrs={"rows": 2}),
     )
-    expires_at = _utc_datetime(_("Expires (UTC, optional)"), _("Leave empty for no expiry."))
+    expires_at = utc_datetime_field(_("Expires (UTC, optional)"), _("Leave empty for no expiry."))
 
 
 class BulkAllowanceForm(forms.Form):
@@ -91,7 +76,7 @@ class BulkAllowanceForm(forms.Form):
         max_length=2000,
         widget=forms.Textarea(attrs={"rows": 2}),
     )
-    expires_at = _utc_datetime(_("Expires (UTC, optional)"))
+    expires_at = utc_datetime_field(_("Expires (UTC, optional)"))
 
     def __init__(self, *args: Any, exams: list[Exam], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -105,50 +90,3 @@ class BulkAllowanceForm(forms.Form):
 
 class CsvUploadForm(forms.Form):
     file = forms.FileField(label=_("CSV file"), allow_empty_file=True)
-
-
-class CourseSettingsForm(forms.Form):
-    proctored_exams_enabled = forms.BooleanField(
-        label=_("Enable Proctored Exams"),
-        required=False,
-        help_text=_("Allows proctored and practice proctored exams in this course."),
-    )
-    allow_opting_out = forms.BooleanField(
-        label=_("Allow Opting Out of Proctored Exams"),
-        required=False,
-        help_text=_("Verified learners may take proctored exams as open exams (no credit)."),
-    )
-    proctoring_provider = forms.ChoiceField(label=_("Proctoring provider"))
-
-    def __init__(self, *args: Any, current_provider: str, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        names = proctoring_provider_names()
-        if current_provider not in names:
-            names = [current_provider, *names]
-        field = self.fields["proctoring_provider"]
-        assert isinstance(field, forms.ChoiceField)
-        field.choices = [(name, name) for name in names]
-
-
-class ExamSettingsForm(forms.Form):
-    exam_type = forms.ChoiceField(label=_("Special exam type"), choices=ExamType.choices)
-    time_allotted = forms.CharField(
-        label=_("Time Allotted (HH:MM)"),
-        required=False,
-        max_length=10,
-        help_text=_("For example 01:30. Proctored exams are always timed."),
-    )
-    review_rules = forms.CharField(
-        label=_("Review Rules"),
-        required=False,
-        widget=forms.Textarea(attrs={"rows": 3}),
-        help_text=_("Shown to learners and sent to the reviewers."),
-    )
-    due_at = _utc_datetime(_("Due date (UTC, optional)"))
-    passing_percent = forms.CharField(
-        label=_("Passing score (%)"),
-        max_length=10,
-        widget=forms.TextInput(attrs={"inputmode": "decimal"}),
-    )
-    is_graded = forms.BooleanField(label=_("Graded"), required=False)
-    is_active = forms.BooleanField(label=_("Active (shown to learners)"), required=False)

@@ -9,9 +9,9 @@ from rest_framework.response import Response
 from rest_framework.throttling import SimpleRateThrottle
 from rest_framework.views import APIView
 
-from exams.api.base import ApiView
-from exams.api.errors import refusals
 from exams.client_address import client_address
+from exams.rest.base import ApiView
+from exams.rest.errors import refusals
 from proctoring.exceptions import CallbackRejected
 from proctoring.models import DeliveryStatus
 from proctoring.services import callback_receive

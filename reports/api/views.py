@@ -10,9 +10,9 @@ from rest_framework import serializers
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from exams.api.base import ApiView
-from exams.api.common import request_user
-from exams.api.errors import refusals
+from exams.rest.base import ApiView
+from exams.rest.common import request_user
+from exams.rest.errors import refusals
 from reports import services
 from reports.models import ReportJob
 from reports.permissions import access_course_reports, access_report_job

@@ -8,14 +8,10 @@ import pytest
 from django.core.cache import cache
 from django.test import Client
 
+from exams.course_settings.inputs import MAX_REVIEW_RULES, ExamSettingsChange
 from exams.exceptions import InvalidInput
 from exams.models import ExamType
 from exams.services.allowance_batch import MAX_EXAMS, MAX_LEARNERS
-from exams.services.course_settings import (
-    MAX_REVIEW_RULES,
-    _clean_passing_percent,
-    _clean_time_allotted,
-)
 from exams.timing import parse_hhmm
 from proctoring.models import DeliveryStatus
 from tests.proctoring import conftest as callback_fixtures
@@ -64,6 +60,14 @@ def test_exam_settings_state_the_type_enum_and_the_review_rules_length(schema):
     assert fields["review_rules"]["maxLength"] == MAX_REVIEW_RULES
 
 
+def _time_allotted(value):
+    return ExamSettingsChange.parse({"time_allotted": value}).time_limit_minutes
+
+
+def _passing_percent(value):
+    return ExamSettingsChange.parse({"passing_percent": value}).passing_percent
+
+
 def _accepted_by_server(cleaner, value: str) -> bool:
     try:
         cleaner(value)
@@ -84,7 +88,7 @@ def test_the_time_allotted_pattern_allows_exactly_what_the_server_accepts(schema
             assert bool(regex.match(text)) == _accepted_by_server(parse_hhmm, text), text
     for text in ["1:30", "01:5", "01-30", "0130", "24:01", "aa:bb", " 01:30"]:
         assert not regex.match(text), text
-    assert _clean_time_allotted("") is None and _clean_time_allotted(None) is None
+    assert _time_allotted("") is None and _time_allotted(None) is None
 
 
 def test_the_passing_score_schema_allows_what_the_server_accepts(schema):
@@ -96,11 +100,11 @@ def test_the_passing_score_schema_allows_what_the_server_accepts(schema):
     allowed = ["0", "7", "70", "70.5", "70.25", "99.99", "100", "100.0", "100.00"]
     refused = ["100.01", "101", "-1", "70.255", "abc", "", "NaN", "Infinity"]
     for text in allowed:
-        assert regex.match(text) and _accepted_by_server(_clean_passing_percent, text), text
+        assert regex.match(text) and _accepted_by_server(_passing_percent, text), text
     for text in refused:
         assert not regex.match(text), text
-        assert not _accepted_by_server(_clean_passing_percent, text), text
-    assert _clean_passing_percent("70.25") == Decimal("70.25")
+        assert not _accepted_by_server(_passing_percent, text), text
+    assert _passing_percent("70.25") == Decimal("70.25")
 
 
 def test_bulk_allowances_state_the_service_limits(schema):

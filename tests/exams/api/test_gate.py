@@ -8,8 +8,8 @@ from django.contrib.auth.models import AnonymousUser
 from django.contrib.sessions.backends.db import SessionStore
 from django.test import RequestFactory
 
-from exams.api.gate import MODEL_BACKEND, attempt_of_session, learner_attempt
 from exams.exceptions import NotFound
+from exams.rest.gate import MODEL_BACKEND, attempt_of_session, learner_attempt
 from tests.factories import AttemptFactory, ExamFactory, UserFactory
 
 pytestmark = pytest.mark.django_db

@@ -9,8 +9,8 @@ from django.contrib.auth import get_user_model
 from django.middleware.csrf import _get_new_csrf_string
 from rest_framework.test import APIClient
 
-from exams.api.gate import attempt_of_session
 from exams.models import Answer, AttemptTransition
+from exams.rest.gate import attempt_of_session
 from exams.statuses import AttemptStatus as S
 from tests.factories import AttemptFactory, ExamFactory, QuestionFactory
 

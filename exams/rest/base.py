@@ -8,8 +8,8 @@ from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.permissions import IsAuthenticated
 from rest_framework.views import APIView
 
-from exams.api.authentication import SessionAuthentication
-from exams.api.handler import JSONParser, exception_handler
+from exams.rest.authentication import SessionAuthentication
+from exams.rest.handler import JSONParser, exception_handler
 
 
 class ApiView(APIView):

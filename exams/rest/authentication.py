@@ -7,7 +7,7 @@ from drf_spectacular.authentication import SessionScheme
 from rest_framework import authentication
 from rest_framework.request import Request
 
-from exams.api.gate import attempt_of_session
+from exams.rest.gate import attempt_of_session
 
 
 class SessionAuthentication(authentication.SessionAuthentication):
@@ -15,7 +15,7 @@ class SessionAuthentication(authentication.SessionAuthentication):
     learner's own attempt (`reads_learner_with_attempt`, the attempt's id in the URL as
     `attempt_id`), the learner's gate reads who is signed in with that attempt in one query,
     where the usual path spends one on each; the attempt is then `request.auth`, which
-    `exams.api.gate.learner_attempt` hands to the view.
+    `exams.rest.gate.learner_attempt` hands to the view.
 
     A session the gate cannot vouch for that way (another backend, an old secret, not this
     learner's attempt) is authenticated as DRF does. CSRF is checked either way.
@@ -40,4 +40,4 @@ class SessionAuthentication(authentication.SessionAuthentication):
 class SessionAuthenticationScheme(SessionScheme):
     """In the OpenAPI schema: the session cookie, as for DRF's SessionAuthentication."""
 
-    target_class = "exams.api.authentication.SessionAuthentication"
+    target_class = "exams.rest.authentication.SessionAuthentication"

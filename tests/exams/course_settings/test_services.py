@@ -5,6 +5,8 @@ from decimal import Decimal
 
 import pytest
 
+from exams.course_settings.inputs import CourseSettingsChange, ExamSettingsChange
+from exams.course_settings.services import course_settings_update, exam_settings_update
 from exams.exceptions import (
     ExamHasAttempts,
     InvalidInput,
@@ -14,7 +16,6 @@ from exams.exceptions import (
     ProviderInUse,
 )
 from exams.models import AuditLogEntry, Course, Exam, ExamType
-from exams.services.course_settings import course_settings_update, exam_settings_update
 from exams.statuses import AttemptStatus as S
 from tests.factories import AttemptFactory, ExamFactory
 
@@ -24,7 +25,9 @@ pytestmark = pytest.mark.django_db
 def test_course_change_is_audited_with_before_and_after(course, instructor, now):
     course_settings_update(
         course_id=course.pk,
-        changes={"allow_opting_out": False, "proctoring_provider": "simulated"},
+        change=CourseSettingsChange.parse(
+            {"allow_opting_out": False, "proctoring_provider": "simulated"}
+        ),
         actor=instructor,
         now=now,
     )
@@ -49,7 +52,9 @@ def test_course_change_is_audited_with_before_and_after(course, instructor, now)
 def test_course_change_to_the_same_values_writes_nothing(course, instructor, now):
     course_settings_update(
         course_id=course.pk,
-        changes={"proctored_exams_enabled": True, "allow_opting_out": True},
+        change=CourseSettingsChange.parse(
+            {"proctored_exams_enabled": True, "allow_opting_out": True}
+        ),
         actor=instructor,
         now=now,
     )
@@ -62,7 +67,9 @@ def test_course_keeps_a_provider_no_longer_configured_until_it_changes(course, i
 
     course_settings_update(
         course_id=course.pk,
-        changes={"proctoring_provider": "rest", "allow_opting_out": False},
+        change=CourseSettingsChange.parse(
+            {"proctoring_provider": "rest", "allow_opting_out": False}
+        ),
         actor=instructor,
         now=now,
     )
@@ -76,7 +83,10 @@ def test_disabling_proctoring_is_allowed_once_proctored_exams_are_inactive(cours
     ExamFactory(course=course)
 
     course_settings_update(
-        course_id=course.pk, changes={"proctored_exams_enabled": False}, actor=instructor, now=now
+        course_id=course.pk,
+        change=CourseSettingsChange.parse({"proctored_exams_enabled": False}),
+        actor=instructor,
+        now=now,
     )
 
     assert Course.objects.get(pk=course.pk).proctored_exams_enabled is False
@@ -88,7 +98,7 @@ def test_disabling_proctoring_with_an_active_practice_exam_is_refused(course, in
     with pytest.raises(ProctoredExamsActive):
         course_settings_update(
             course_id=course.pk,
-            changes={"proctored_exams_enabled": False},
+            change=CourseSettingsChange.parse({"proctored_exams_enabled": False}),
             actor=instructor,
             now=now,
         )
@@ -114,7 +124,7 @@ def test_provider_change_waits_for_unfinished_proctored_attempts(
     def change():
         course_settings_update(
             course_id=course.pk,
-            changes={"proctoring_provider": "simulated"},
+            change=CourseSettingsChange.parse({"proctoring_provider": "simulated"}),
             actor=instructor,
             now=now,
         )
@@ -132,11 +142,17 @@ def test_provider_change_waits_for_unfinished_proctored_attempts(
 def test_course_settings_refuse_non_booleans_and_unknown_names(course, instructor, now):
     with pytest.raises(InvalidInput) as not_bool:
         course_settings_update(
-            course_id=course.pk, changes={"allow_opting_out": "no"}, actor=instructor, now=now
+            course_id=course.pk,
+            change=CourseSettingsChange.parse({"allow_opting_out": "no"}),
+            actor=instructor,
+            now=now,
         )
     with pytest.raises(InvalidInput) as unknown:
         course_settings_update(
-            course_id=course.pk, changes={"name": "X"}, actor=instructor, now=now
+            course_id=course.pk,
+            change=CourseSettingsChange.parse({"name": "X"}),
+            actor=instructor,
+            now=now,
         )
 
     assert not_bool.value.extra == {"field": "allow_opting_out"}
@@ -149,7 +165,9 @@ def test_exam_change_is_audited_with_readable_values(course, instructor, now):
 
     exam_settings_update(
         exam_id=exam.pk,
-        changes={"time_allotted": "01:30", "due_at": due, "passing_percent": "70"},
+        change=ExamSettingsChange.parse(
+            {"time_allotted": "01:30", "due_at": due, "passing_percent": "70"}
+        ),
         actor=instructor,
         now=now,
     )
@@ -175,7 +193,9 @@ def test_exam_change_to_the_same_values_writes_nothing(course, instructor, now):
 
     exam_settings_update(
         exam_id=exam.pk,
-        changes={"exam_type": "timed", "time_allotted": "01:00", "passing_percent": "50"},
+        change=ExamSettingsChange.parse(
+            {"exam_type": "timed", "time_allotted": "01:00", "passing_percent": "50"}
+        ),
         actor=instructor,
         now=now,
     )
@@ -191,7 +211,10 @@ def test_reactivating_a_proctored_exam_is_refused_while_proctoring_is_disabled(
 
     with pytest.raises(ProctoringDisabled):
         exam_settings_update(
-            exam_id=exam.pk, changes={"is_active": True}, actor=instructor, now=now
+            exam_id=exam.pk,
+            change=ExamSettingsChange.parse({"is_active": True}),
+            actor=instructor,
+            now=now,
         )
 
     assert Exam.objects.get(pk=exam.pk).is_active is False
@@ -202,7 +225,10 @@ def test_a_proctored_exam_left_over_while_disabled_can_still_be_edited(course, i
     Course.objects.filter(pk=course.pk).update(proctored_exams_enabled=False)
 
     exam_settings_update(
-        exam_id=exam.pk, changes={"review_rules": "No notes."}, actor=instructor, now=now
+        exam_id=exam.pk,
+        change=ExamSettingsChange.parse({"review_rules": "No notes."}),
+        actor=instructor,
+        now=now,
     )
 
     assert Exam.objects.get(pk=exam.pk).review_rules == "No notes."
@@ -214,7 +240,10 @@ def test_exam_type_change_with_a_practice_attempt_is_refused(course, learner, in
 
     with pytest.raises(ExamHasAttempts):
         exam_settings_update(
-            exam_id=exam.pk, changes={"exam_type": "timed"}, actor=instructor, now=now
+            exam_id=exam.pk,
+            change=ExamSettingsChange.parse({"exam_type": "timed"}),
+            actor=instructor,
+            now=now,
         )
 
 
@@ -223,7 +252,7 @@ def test_an_exam_can_stop_being_special_and_lose_its_time(course, instructor, no
 
     exam_settings_update(
         exam_id=exam.pk,
-        changes={"exam_type": "none", "time_allotted": ""},
+        change=ExamSettingsChange.parse({"exam_type": "none", "time_allotted": ""}),
         actor=instructor,
         now=now,
     )
@@ -237,7 +266,10 @@ def test_a_special_exam_needs_a_time_allotted(course, instructor, now):
 
     with pytest.raises(InvalidInput) as error:
         exam_settings_update(
-            exam_id=exam.pk, changes={"exam_type": "timed"}, actor=instructor, now=now
+            exam_id=exam.pk,
+            change=ExamSettingsChange.parse({"exam_type": "timed"}),
+            actor=instructor,
+            now=now,
         )
 
     assert error.value.extra == {"field": "time_allotted"}
@@ -250,7 +282,7 @@ def test_a_naive_due_date_is_refused(course, instructor, now):
     with pytest.raises(InvalidInput) as error:
         exam_settings_update(
             exam_id=exam.pk,
-            changes={"due_at": datetime(2026, 12, 1, 17, 0)},
+            change=ExamSettingsChange.parse({"due_at": datetime(2026, 12, 1, 17, 0)}),
             actor=instructor,
             now=now,
         )
@@ -260,14 +292,19 @@ def test_a_naive_due_date_is_refused(course, instructor, now):
 
 def test_a_missing_exam_is_not_found(instructor, now):
     with pytest.raises(NotFound):
-        exam_settings_update(exam_id=999999, changes={}, actor=instructor, now=now)
+        exam_settings_update(
+            exam_id=999999, change=ExamSettingsChange.parse({}), actor=instructor, now=now
+        )
 
 
 def test_passing_score_is_stored_with_two_decimals(course, instructor, now):
     exam = ExamFactory(course=course)
 
     exam_settings_update(
-        exam_id=exam.pk, changes={"passing_percent": 62.5}, actor=instructor, now=now
+        exam_id=exam.pk,
+        change=ExamSettingsChange.parse({"passing_percent": 62.5}),
+        actor=instructor,
+        now=now,
     )
 
     assert Exam.objects.get(pk=exam.pk).passing_percent == Decimal("62.50")

@@ -1,5 +1,6 @@
 """The course and exam settings page: one form for the course, one per exam, each saved on
-its own through the settings services; a refusal shows on the form it concerns."""
+its own through its typed change and the settings services; a refusal shows on the form it
+concerns."""
 
 from typing import Any
 
@@ -12,13 +13,14 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
+from exams.course_settings.forms import CourseSettingsForm, ExamSettingsForm
+from exams.course_settings.inputs import CourseSettingsChange, ExamSettingsChange
+from exams.course_settings.services import course_settings_update, exam_settings_update
 from exams.exceptions import DomainError
 from exams.instructor.common import acting_user, add_domain_error, staff_course_or_404
-from exams.instructor.forms import CourseSettingsForm, ExamSettingsForm
 from exams.models import Course, Exam
 from exams.policy import Action
 from exams.selectors.staff import exams_of_course
-from exams.services.course_settings import course_settings_update, exam_settings_update
 from exams.timing import format_hhmm
 
 COURSE_SECTION = "course"
@@ -58,7 +60,7 @@ def _save(request: HttpRequest, course: Course, exams: list[Exam]) -> Any:
             try:
                 course_settings_update(
                     course_id=course.pk,
-                    changes=form.cleaned_data,
+                    change=CourseSettingsChange.parse(form.cleaned_data),
                     actor=acting_user(request),
                     now=now,
                 )
@@ -75,7 +77,10 @@ def _save(request: HttpRequest, course: Course, exams: list[Exam]) -> Any:
     if form.is_valid():
         try:
             exam_settings_update(
-                exam_id=exam.pk, changes=form.cleaned_data, actor=acting_user(request), now=now
+                exam_id=exam.pk,
+                change=ExamSettingsChange.parse(form.cleaned_data),
+                actor=acting_user(request),
+                now=now,
             )
         except DomainError as error:
             add_domain_error(form, error, {"proctoring_disabled": "exam_type"})

@@ -1,6 +1,6 @@
 """How the API's refusals are described in the OpenAPI schema.
 
-Every refusal leaves through exams.api.handler.exception_handler with one shape; each operation
+Every refusal leaves through exams.rest.handler.exception_handler with one shape; each operation
 lists the statuses it can answer with that shape, through `refusals(...)`.
 """
 

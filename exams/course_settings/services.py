@@ -1,15 +1,14 @@
-"""Course and exam settings (the "Studio" part): proctoring switches, exam type and timing.
+"""Changing course and exam settings.
 
 Both services lock the course row first (an exam update locks the course, then the exam), so
-"disable proctoring" and "make this exam proctored" cannot both succeed at once. Each takes
-the fields to change as a mapping of raw values (API and pages pass what they received),
-checks them, and changes nothing when any is refused. A call that changes nothing writes
-nothing; every real change writes one audit entry with the values before and after.
+"disable proctoring" and "make this exam proctored" cannot both succeed at once. Each takes a
+typed change (exams.course_settings.inputs), checks it against what is stored, and changes
+nothing when any part is refused. A call that changes nothing writes nothing; every real
+change writes one audit entry with the values before and after.
 """
 
-from collections.abc import Callable, Mapping
 from datetime import datetime
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from typing import Any
 
 from django.conf import settings
@@ -19,6 +18,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from exams import timing
+from exams.course_settings.inputs import CourseSettingsChange, ExamSettingsChange
 from exams.exceptions import (
     ExamHasAttempts,
     InvalidInput,
@@ -33,46 +33,17 @@ from exams.models.exams import PROCTORED_TYPES
 from exams.services.audit import audit
 from exams.statuses import LIVE, AttemptStatus
 
-COURSE_FIELDS = ("proctored_exams_enabled", "allow_opting_out", "proctoring_provider")
-EXAM_FIELDS = (
-    "exam_type",
-    "time_allotted",
-    "review_rules",
-    "due_at",
-    "passing_percent",
-    "is_graded",
-    "is_active",
-)
-MAX_REVIEW_RULES = 10_000
 # A proctored attempt in one of these still talks to the course's provider.
 UNFINISHED = LIVE | {AttemptStatus.ERROR}
 
 
-def _clean_bool(value: Any, field: str) -> bool:
-    if not isinstance(value, bool):
-        raise InvalidInput(_("Give true or false."), field=field)
-    return value
-
-
-def _clean_provider(value: Any) -> str:
-    name = str(value or "").strip()
+def _check_provider_configured(name: str) -> None:
     if name not in settings.PROCTORING_PROVIDERS:
         choices = ", ".join(sorted(settings.PROCTORING_PROVIDERS))
         raise InvalidInput(
             _("Unknown proctoring provider '%(name)s'. Choose one of: %(choices)s.")
             % {"name": name, "choices": choices},
             field="proctoring_provider",
-        )
-    return name
-
-
-def _unknown_fields(changes: Mapping[str, Any], allowed: tuple[str, ...]) -> None:
-    unknown = sorted(set(changes) - set(allowed))
-    if unknown:
-        raise InvalidInput(
-            ngettext("Unknown settings: %(names)s.", "Unknown settings: %(names)s.", len(unknown))
-            % {"names": ", ".join(unknown)},
-            fields=unknown,
         )
 
 
@@ -85,7 +56,7 @@ def _course_locked(course_id: int) -> Course:
 
 @transaction.atomic
 def course_settings_update(
-    *, course_id: int, changes: Mapping[str, Any], actor: Actor, now: datetime | None = None
+    *, course_id: int, change: CourseSettingsChange, actor: Actor, now: datetime | None = None
 ) -> Course:
     """Change a course's Enable Proctored Exams, Allow Opting Out and proctoring provider.
 
@@ -94,16 +65,12 @@ def course_settings_update(
     attempts are unfinished (`provider_in_use`). Locks the course row.
     """
     now = now or timezone.now()
-    _unknown_fields(changes, COURSE_FIELDS)
-    cleaned: dict[str, Any] = {}
-    for name in ("proctored_exams_enabled", "allow_opting_out"):
-        if name in changes:
-            cleaned[name] = _clean_bool(changes[name], name)
+    cleaned = change.given()
     course = _course_locked(course_id)
-    provider = changes.get("proctoring_provider", course.proctoring_provider)
+    provider = cleaned.get("proctoring_provider", course.proctoring_provider)
     if provider != course.proctoring_provider:
         # Only a new choice must be configured; the current one stays valid to keep.
-        cleaned["proctoring_provider"] = _clean_provider(provider)
+        _check_provider_configured(provider)
     changed = {k: v for k, v in cleaned.items() if getattr(course, k) != v}
     if not changed:
         return course
@@ -167,97 +134,9 @@ def _check_provider_not_in_use(course: Course) -> None:
         )
 
 
-def _clean_exam_type(value: Any) -> str:
-    if value not in ExamType.values:
-        choices = ", ".join(ExamType.values)
-        raise InvalidInput(
-            _("Unknown exam type '%(value)s'. Choose one of: %(choices)s.")
-            % {"value": value, "choices": choices},
-            field="exam_type",
-        )
-    return str(value)
-
-
-def _clean_time_allotted(value: Any) -> int | None:
-    if value is None or (isinstance(value, str) and not value.strip()):
-        return None
-    try:
-        return timing.parse_hhmm(str(value))
-    except ValueError as error:
-        raise InvalidInput(str(error), field="time_allotted") from None
-
-
-def _clean_review_rules(value: Any) -> str:
-    text = str(value or "").strip()
-    if len(text) > MAX_REVIEW_RULES:
-        raise InvalidInput(
-            ngettext(
-                "Keep the review rules under %(max)d character.",
-                "Keep the review rules under %(max)d characters.",
-                MAX_REVIEW_RULES,
-            )
-            % {"max": MAX_REVIEW_RULES},
-            field="review_rules",
-        )
-    return text
-
-
-def _clean_due_at(value: Any) -> datetime | None:
-    if value is None:
-        return None
-    if not isinstance(value, datetime) or timezone.is_naive(value):
-        raise InvalidInput(_("Give the due date as a date and time with its zone."), field="due_at")
-    moment = timing.accepted_utc(value)
-    if moment is None:
-        raise InvalidInput(
-            _("Give a due date between the years 2000 and 2999 (UTC)."), field="due_at"
-        )
-    return moment
-
-
-def _clean_passing_percent(value: Any) -> Decimal:
-    try:
-        percent = Decimal(str(value).strip())
-    except (InvalidOperation, TypeError):
-        raise InvalidInput(
-            _("The passing score must be a number."), field="passing_percent"
-        ) from None
-    if not percent.is_finite() or not Decimal(0) <= percent <= Decimal(100):
-        raise InvalidInput(
-            _("The passing score must be between 0 and 100."), field="passing_percent"
-        )
-    if percent != percent.quantize(Decimal("0.01")):
-        raise InvalidInput(
-            _("Use at most two decimals for the passing score."), field="passing_percent"
-        )
-    return percent.quantize(Decimal("0.01"))
-
-
-_EXAM_CLEANERS: dict[str, Callable[[Any], Any]] = {
-    "exam_type": _clean_exam_type,
-    "time_allotted": _clean_time_allotted,
-    "review_rules": _clean_review_rules,
-    "due_at": _clean_due_at,
-    "passing_percent": _clean_passing_percent,
-    "is_graded": lambda value: _clean_bool(value, "is_graded"),
-    "is_active": lambda value: _clean_bool(value, "is_active"),
-}
-# The form's name of a field -> the model's.
-_EXAM_MODEL_FIELD = {"time_allotted": "time_limit_minutes"}
-
-
-def exam_settings_clean(changes: Mapping[str, Any]) -> dict[str, Any]:
-    """Check raw exam settings; return them keyed by model field. Raise InvalidInput."""
-    _unknown_fields(changes, EXAM_FIELDS)
-    return {
-        _EXAM_MODEL_FIELD.get(name, name): _EXAM_CLEANERS[name](value)
-        for name, value in changes.items()
-    }
-
-
 @transaction.atomic
 def exam_settings_update(
-    *, exam_id: int, changes: Mapping[str, Any], actor: Actor, now: datetime | None = None
+    *, exam_id: int, change: ExamSettingsChange, actor: Actor, now: datetime | None = None
 ) -> Exam:
     """Change an exam's type, Time Allotted (HH:MM), review rules, due date, grading, activity.
 
@@ -267,7 +146,7 @@ def exam_settings_update(
     A new time allotted applies to attempts started afterwards. Locks course, then exam.
     """
     now = now or timezone.now()
-    cleaned = exam_settings_clean(changes)
+    cleaned = change.given()
     course_id = Exam.objects.filter(pk=exam_id).values_list("course_id", flat=True).first()
     if course_id is None:
         raise NotFound(_("No such exam."))
