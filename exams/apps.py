@@ -6,8 +6,8 @@ class ExamsConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self) -> None:
-        """Default the app's settings, and register its Celery tasks: services queue them by
-        name (exams.broker)."""
+        """Default the app's settings, register its Celery tasks (services queue them by name,
+        exams.broker) and the admin of the features that live in folders of their own."""
         from exams.conf import settings_defaults
 
         settings_defaults(
@@ -15,3 +15,4 @@ class ExamsConfig(AppConfig):
             EXAMS_COURSE_DIRECTORY="exams.integrations.LocalCourseDirectory",
         )
         from exams import tasks  # noqa: F401
+        from exams.allowances import admin  # noqa: F401

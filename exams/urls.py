@@ -3,8 +3,9 @@
 from django.urls import path
 
 from exams import views
+from exams.allowances import pages as allowances
 from exams.course_settings import pages as settings_pages
-from exams.instructor import allowances, attempts
+from exams.instructor import attempts
 
 app_name = "exams"
 

@@ -2,7 +2,8 @@
 
 from django.urls import path
 
-from exams.api import allowances, dashboard, learner, staff
+from exams.allowances import api as allowances
+from exams.api import dashboard, learner, staff
 from exams.course_settings import api as settings_api
 
 urlpatterns = [

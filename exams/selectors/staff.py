@@ -16,7 +16,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from exams.exceptions import InvalidInput
-from exams.models import Allowance, Attempt, Course, Exam, ExamType
+from exams.models import Attempt, Course, Exam, ExamType
 from exams.statuses import AttemptStatus
 
 PAGE_SIZE = 25
@@ -290,29 +290,6 @@ def attempt_status_chart(*, course: Course) -> list[ExamChart]:
         ]
         charts.append(ExamChart(exam_id=exam.pk, exam_name=exam.name, total=total, bars=bars))
     return charts
-
-
-def allowances_for_course(*, course: Course) -> QuerySet[Allowance]:
-    """The course's allowances with learner, exam and granter. One query.
-
-    By learner; for each, the course-wide ones ("all timed exams") first, then by exam.
-    """
-    return (
-        Allowance.objects.filter(course=course)
-        .select_related("learner", "exam", "granted_by")
-        .order_by(
-            "learner__username",
-            F("exam__position").asc(nulls_first=True),
-            F("exam_id").asc(nulls_first=True),
-            "kind",
-            "id",
-        )
-    )
-
-
-def special_exam_of_course(*, course: Course, exam_id: int) -> Exam | None:
-    """The course's special exam with this id, or None."""
-    return Exam.objects.filter(course=course, pk=exam_id).exclude(exam_type=ExamType.NONE).first()
 
 
 def proctoring_provider_names() -> list[str]:

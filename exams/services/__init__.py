@@ -1,6 +1,7 @@
-"""Every write of the exams app. Views, tasks, admin actions and other apps call these."""
+"""The attempt's writes (the lifecycle's moves by name, answers, expiry, retakes, reviews). Views,
+tasks, admin actions and other apps call these; features in folders of their own (allowances,
+course settings) have their own services."""
 
-from exams.services.allowances import allowance_grant, allowance_revoke, allowance_update
 from exams.services.answers import answer_save
 from exams.services.attempts import (
     attempt_continue,
@@ -23,9 +24,6 @@ from exams.services.retakes import attempt_clear, attempt_practice_reset
 from exams.services.reviews import attempt_review_result, attempt_session_submitted
 
 __all__ = [
-    "allowance_grant",
-    "allowance_revoke",
-    "allowance_update",
     "answer_save",
     "attempt_clear",
     "attempt_continue",

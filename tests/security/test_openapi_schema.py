@@ -8,10 +8,10 @@ import pytest
 from django.core.cache import cache
 from django.test import Client
 
+from exams.allowances.batch import MAX_EXAMS, MAX_LEARNERS
 from exams.course_settings.inputs import MAX_REVIEW_RULES, ExamSettingsChange
 from exams.exceptions import InvalidInput
 from exams.models import ExamType
-from exams.services.allowance_batch import MAX_EXAMS, MAX_LEARNERS
 from exams.timing import parse_hhmm
 from proctoring.models import DeliveryStatus
 from tests.proctoring import conftest as callback_fixtures

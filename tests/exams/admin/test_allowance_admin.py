@@ -5,7 +5,8 @@ from decimal import Decimal
 import pytest
 from django.urls import reverse
 
-from exams import services
+from exams.allowances.inputs import AllowanceValue
+from exams.allowances.services import allowance_grant
 from exams.models import Allowance, AllowanceKind, AuditAction, AuditLogEntry
 from tests.factories import CourseFactory, EnrollmentFactory, ExamFactory, UserFactory
 
@@ -129,12 +130,11 @@ def test_a_second_allowance_of_the_same_kind_is_refused_on_the_form(
     support_client, support, course, learner
 ):
     exam = ExamFactory(course=course)
-    services.allowance_grant(
+    allowance_grant(
         course=course,
         learner=learner,
         exam=exam,
-        kind="additional_minutes",
-        value=10,
+        value=AllowanceValue.parse("additional_minutes", 10),
         granted_by=support,
     )
 
@@ -162,12 +162,11 @@ def test_change_form_updates_the_value_through_the_service(
     support_client, support, course, learner
 ):
     exam = ExamFactory(course=course)
-    allowance = services.allowance_grant(
+    allowance = allowance_grant(
         course=course,
         learner=learner,
         exam=exam,
-        kind="additional_minutes",
-        value=10,
+        value=AllowanceValue.parse("additional_minutes", 10),
         granted_by=support,
     )
     url = reverse("admin:exams_allowance_change", args=[allowance.pk])
@@ -191,12 +190,11 @@ def test_change_form_updates_the_value_through_the_service(
 def test_change_form_with_a_bad_value_shows_the_error_and_keeps_the_allowance(
     support_client, support, course, learner
 ):
-    allowance = services.allowance_grant(
+    allowance = allowance_grant(
         course=course,
         learner=learner,
         exam=None,
-        kind="time_multiplier",
-        value="1.5",
+        value=AllowanceValue.parse("time_multiplier", "1.5"),
         granted_by=support,
     )
     url = reverse("admin:exams_allowance_change", args=[allowance.pk])
@@ -217,12 +215,11 @@ def test_change_form_with_a_bad_value_shows_the_error_and_keeps_the_allowance(
 def test_saving_an_unchanged_allowance_writes_no_audit_entry(
     support_client, support, course, learner
 ):
-    allowance = services.allowance_grant(
+    allowance = allowance_grant(
         course=course,
         learner=learner,
         exam=None,
-        kind="additional_minutes",
-        value=20,
+        value=AllowanceValue.parse("additional_minutes", 20),
         reason="Because",
         granted_by=support,
     )
@@ -241,12 +238,11 @@ def test_saving_an_unchanged_allowance_writes_no_audit_entry(
 def test_deleting_an_allowance_revokes_it_with_an_audit_entry(
     support_client, support, course, learner
 ):
-    allowance = services.allowance_grant(
+    allowance = allowance_grant(
         course=course,
         learner=learner,
         exam=None,
-        kind="additional_minutes",
-        value=20,
+        value=AllowanceValue.parse("additional_minutes", 20),
         granted_by=support,
     )
 
@@ -264,12 +260,11 @@ def test_delete_selected_revokes_each_allowance_with_an_audit_entry(
     support_client, support, course, learner, other_learner
 ):
     for user in (learner, other_learner):
-        services.allowance_grant(
+        allowance_grant(
             course=course,
             learner=user,
             exam=None,
-            kind="additional_minutes",
-            value=20,
+            value=AllowanceValue.parse("additional_minutes", 20),
             granted_by=support,
         )
 
@@ -298,12 +293,11 @@ def test_allowance_list_shows_learner_scope_and_value_in_bounded_queries(
     for number in range(20):
         user = UserFactory(username=f"learner{number}")
         EnrollmentFactory(user=user, course=course)
-        services.allowance_grant(
+        allowance_grant(
             course=course,
             learner=user,
             exam=exam if number % 2 else None,
-            kind="additional_minutes",
-            value=number + 1,
+            value=AllowanceValue.parse("additional_minutes", number + 1),
             granted_by=support,
         )
 
@@ -319,12 +313,11 @@ def test_allowance_list_shows_learner_scope_and_value_in_bounded_queries(
 
 def test_allowance_list_searches_by_email(support_client, support, course, learner, other_learner):
     for user in (learner, other_learner):
-        services.allowance_grant(
+        allowance_grant(
             course=course,
             learner=user,
             exam=None,
-            kind="additional_minutes",
-            value=5,
+            value=AllowanceValue.parse("additional_minutes", 5),
             granted_by=support,
         )
 

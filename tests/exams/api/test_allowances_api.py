@@ -9,8 +9,8 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
+from exams.allowances.csv_upload import MAX_BYTES
 from exams.models import Allowance, AuditLogEntry
-from exams.services.allowance_csv import MAX_BYTES
 from tests.factories import AllowanceFactory, CourseFactory, ExamFactory
 
 pytestmark = pytest.mark.django_db

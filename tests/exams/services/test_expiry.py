@@ -7,6 +7,8 @@ import pytest
 from django.conf import settings
 
 from exams import services
+from exams.allowances.inputs import AllowanceValue
+from exams.allowances.services import allowance_grant
 from exams.models import Answer
 from exams.services.expiry import attempt_refresh
 from exams.statuses import AttemptStatus as S
@@ -122,12 +124,11 @@ def test_expire_respects_a_deadline_moved_later(attempt_in, course, learner, ins
     # the sweep picked the attempt up, then extra time was granted before it got the lock
     attempt = attempt_in(S.STARTED)
     late = attempt.deadline_at + GRACE + timedelta(seconds=1)
-    services.allowance_grant(
+    allowance_grant(
         course=course,
         learner=learner,
         exam=attempt.exam,
-        kind="additional_minutes",
-        value=30,
+        value=AllowanceValue.parse("additional_minutes", 30),
         granted_by=instructor,
         now=now,
     )

@@ -1,9 +1,10 @@
-"""Granting, changing and revoking allowances, and giving running attempts their extra time."""
+"""Granting, changing and revoking one allowance, and giving running attempts their extra time.
 
-from dataclasses import dataclass
+Values come parsed (exams.allowances.inputs); what needs the database or the clock (the
+learner's enrollment, a duplicate, an expiry in the future) is checked here.
+"""
+
 from datetime import datetime
-from decimal import Decimal, InvalidOperation
-from enum import Enum
 from typing import Any
 
 from django.conf import settings
@@ -12,85 +13,15 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from exams import integrations, timing
+from exams.allowances.inputs import AllowanceValue
 from exams.exceptions import AllowanceExists, InvalidInput, NotEnrolled, NotFound
+from exams.inputs import KEEP, Keep
 from exams.lifecycle.history import Actor, record_deadline_change
 from exams.models import Allowance, AllowanceKind, AuditAction, Course, Exam, ExamType
-from exams.models.allowances import MAX_ADDITIONAL_MINUTES, MAX_MULTIPLIER
 from exams.selectors import allowances_effective, attempt_get_locked, attempts_running_for
 from exams.services.audit import audit
 
-
-class Keep(Enum):
-    """Marks an argument left out: the stored value stays."""
-
-    KEEP = "keep"
-
-
-KEEP = Keep.KEEP
-
 TIME_KINDS = frozenset({AllowanceKind.ADDITIONAL_MINUTES, AllowanceKind.TIME_MULTIPLIER})
-
-
-@dataclass(frozen=True)
-class AllowanceValue:
-    minutes: int | None = None
-    multiplier: Decimal | None = None
-    text: str = ""
-
-
-def _clean_minutes(value: Any) -> AllowanceValue:
-    try:
-        minutes = int(str(value).strip())
-    except (TypeError, ValueError):
-        raise InvalidInput(_("Additional minutes must be a whole number."), field="value") from None
-    if not 1 <= minutes <= MAX_ADDITIONAL_MINUTES:
-        raise InvalidInput(
-            _("Additional minutes must be between 1 and %(max)s.")
-            % {"max": MAX_ADDITIONAL_MINUTES},
-            field="value",
-        )
-    return AllowanceValue(minutes=minutes)
-
-
-def _clean_multiplier(value: Any) -> AllowanceValue:
-    try:
-        multiplier = Decimal(str(value).strip())
-    except (InvalidOperation, TypeError):
-        raise InvalidInput(
-            _("The time multiplier must be a number such as 1.5."), field="value"
-        ) from None
-    if not multiplier.is_finite() or not Decimal(1) < multiplier <= MAX_MULTIPLIER:
-        raise InvalidInput(
-            _("The time multiplier must be above 1 and at most %(max)s.") % {"max": MAX_MULTIPLIER},
-            field="value",
-        )
-    if multiplier != multiplier.quantize(Decimal("0.01")):
-        raise InvalidInput(_("Use at most two decimals for the multiplier."), field="value")
-    return AllowanceValue(multiplier=multiplier)
-
-
-def _clean_exception(value: Any) -> AllowanceValue:
-    text = str(value or "").strip()
-    if not text:
-        raise InvalidInput(_("Describe the exception for the reviewers."), field="value")
-    if len(text) > 2000:
-        raise InvalidInput(_("Keep the exception under 2000 characters."), field="value")
-    return AllowanceValue(text=text)
-
-
-_CLEANERS = {
-    AllowanceKind.ADDITIONAL_MINUTES: _clean_minutes,
-    AllowanceKind.TIME_MULTIPLIER: _clean_multiplier,
-    AllowanceKind.REVIEW_EXCEPTION: _clean_exception,
-}
-
-
-def clean_value(kind: str, value: Any) -> AllowanceValue:
-    """Check a raw value against the allowance kind; raise InvalidInput saying what is wrong."""
-    cleaner = _CLEANERS.get(kind)  # type: ignore[call-overload]
-    if cleaner is None:
-        raise InvalidInput(_("Unknown allowance kind '%(kind)s'.") % {"kind": kind}, field="kind")
-    return cleaner(value)
 
 
 @transaction.atomic
@@ -99,8 +30,7 @@ def allowance_grant(
     course: Course,
     learner: Any,
     exam: Exam | None,
-    kind: str,
-    value: Any,
+    value: AllowanceValue,
     reason: str = "",
     expires_at: datetime | None = None,
     granted_by: Actor,
@@ -112,7 +42,6 @@ def allowance_grant(
     first instead). Extra time reaches an attempt that is already running.
     """
     now = now or timezone.now()
-    cleaned = clean_value(kind, value)
     if exam is not None and (exam.course_id != course.pk or exam.exam_type == ExamType.NONE):
         raise InvalidInput(_("The exam must be a special exam of this course."), field="exam")
     if not integrations.is_enrolled(learner, course):
@@ -124,10 +53,10 @@ def allowance_grant(
                 course=course,
                 exam=exam,
                 learner=learner,
-                kind=kind,
-                minutes=cleaned.minutes,
-                multiplier=cleaned.multiplier,
-                text=cleaned.text,
+                kind=value.kind,
+                minutes=value.minutes,
+                multiplier=value.multiplier,
+                text=value.text,
                 reason=reason.strip(),
                 granted_by=granted_by,
                 expires_at=expires_at,
@@ -144,7 +73,7 @@ def allowance_grant(
         summary=_describe(allowance, learner),
         details=_details(allowance),
     )
-    if kind in TIME_KINDS:
+    if value.kind in TIME_KINDS:
         _extend_running_attempts(allowance, actor=granted_by, now=now)
     return allowance
 
@@ -153,26 +82,30 @@ def allowance_grant(
 def allowance_update(
     *,
     allowance_id: int,
-    value: Any,
+    value: AllowanceValue | Keep = KEEP,
     reason: str | Keep = KEEP,
     expires_at: datetime | Keep | None = KEEP,
     actor: Actor,
     now: datetime | None = None,
 ) -> Allowance:
-    """Change an allowance's value, and its reason or expiry when given (`None` clears the
+    """Change an allowance's value (of its own kind), reason or expiry (`None` clears the
     expiry; leaving an argument out keeps it). More time reaches a running attempt; less time
     never shortens one."""
     now = now or timezone.now()
     allowance = _allowance_locked(allowance_id)
-    cleaned = clean_value(allowance.kind, value)
     if isinstance(expires_at, datetime):
         expires_at = clean_expiry(expires_at, now=now)
     before = _details(allowance)
-    allowance.minutes, allowance.multiplier, allowance.text = (
-        cleaned.minutes,
-        cleaned.multiplier,
-        cleaned.text,
-    )
+    if not isinstance(value, Keep):
+        if value.kind != allowance.kind:
+            raise InvalidInput(
+                _("An allowance keeps its kind; give a value of its kind."), field="value"
+            )
+        allowance.minutes, allowance.multiplier, allowance.text = (
+            value.minutes,
+            value.multiplier,
+            value.text,
+        )
     if not isinstance(reason, Keep):
         allowance.reason = reason.strip()
     if not isinstance(expires_at, Keep):

@@ -2,14 +2,14 @@
 
 import pytest
 
-from exams.exceptions import DomainError
-from exams.services.allowance_batch import (
+from exams.allowances.batch import (
     AMBIGUOUS_LEARNER,
     UNKNOWN_LEARNER,
     Problem,
     learner_resolve_one,
     learners_resolve,
 )
+from exams.exceptions import DomainError
 from tests.factories import UserFactory
 
 pytestmark = pytest.mark.django_db

@@ -5,6 +5,13 @@ from decimal import Decimal
 
 import pytest
 
+from exams.allowances.csv_upload import (
+    MAX_BYTES,
+    MAX_ROWS,
+    allowance_csv_apply,
+    allowance_csv_check,
+    csv_read,
+)
 from exams.exceptions import (
     CsvBadHeader,
     CsvEmpty,
@@ -15,13 +22,6 @@ from exams.exceptions import (
     CsvTooManyRows,
 )
 from exams.models import Allowance, AuditLogEntry, EnrollmentMode
-from exams.services.allowance_csv import (
-    MAX_BYTES,
-    MAX_ROWS,
-    allowance_csv_apply,
-    allowance_csv_check,
-    csv_read,
-)
 from tests.factories import (
     AllowanceFactory,
     CourseFactory,

@@ -1,50 +1,72 @@
 """Course staff's API on allowances: list, grant, change, revoke, bulk grant, CSV upload.
 
 Only the course's staff and support staff get an answer; everyone else gets 404. Learners
-are named by username or e-mail; `exam: null` means all timed exams of the course.
+are named by username or e-mail; `exam: null` means all timed exams of the course. DRF reads
+the body; values are parsed by exams.allowances.inputs and exams are resolved by
+exams.allowances.selectors, as on the page and in the admin.
 """
 
 from typing import Any
 
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import ngettext
-from drf_spectacular.utils import extend_schema, extend_schema_serializer
+from drf_spectacular.utils import extend_schema, extend_schema_field, extend_schema_serializer
 from rest_framework import serializers
 from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from exams.api.schema import ExamIdField, ExamIdsField, LearnersField
-from exams.exceptions import InvalidInput, NothingGranted
+from exams.allowances.batch import (
+    MAX_EXAMS,
+    MAX_LEARNERS,
+    allowance_grant_bulk,
+    learner_resolve_one,
+)
+from exams.allowances.csv_upload import allowance_csv_apply, allowance_csv_check, upload_read
+from exams.allowances.inputs import AllowanceValue, value_text
+from exams.allowances.selectors import allowances_for_course, exam_chosen, exams_chosen
+from exams.allowances.services import allowance_grant, allowance_revoke, allowance_update
+from exams.exceptions import NothingGranted
+from exams.inputs import KEEP
 from exams.models import Allowance, AllowanceKind, Course, Exam
 from exams.permissions import access_allowance_as_staff, access_course_as_staff
 from exams.policy import Action
 from exams.rest.base import ApiView
 from exams.rest.common import request_user
 from exams.rest.errors import refusals
-from exams.selectors.staff import (
-    allowances_for_course,
-    exams_for_staff,
-    special_exam_of_course,
-)
-from exams.services import allowance_grant, allowance_revoke, allowance_update
-from exams.services.allowance_batch import allowance_grant_bulk, learner_resolve_one
-from exams.services.allowance_csv import (
-    allowance_csv_apply,
-    allowance_csv_check,
-    upload_read,
-)
-from exams.services.allowances import KEEP
+from exams.rest.schema import OBJECT_ID
+
+# What the schema says of the learners and exams named; the services check the same bounds.
 
 
-def allowance_value(allowance: Allowance) -> str:
-    """The allowance's value as entered: minutes, multiplier or the reviewers' text."""
-    if allowance.kind == AllowanceKind.ADDITIONAL_MINUTES:
-        return str(allowance.minutes)
-    if allowance.kind == AllowanceKind.TIME_MULTIPLIER:
-        return str(allowance.multiplier)
-    return allowance.text
+@extend_schema_field({**OBJECT_ID, "nullable": True})
+class ExamIdField(serializers.IntegerField):
+    pass
+
+
+@extend_schema_field(
+    {
+        "type": "array",
+        "items": {"type": "string", "maxLength": 254},
+        "minItems": 1,
+        "maxItems": MAX_LEARNERS,
+    }
+)
+class LearnersField(serializers.ListField):
+    pass
+
+
+@extend_schema_field(
+    {
+        "type": "array",
+        "items": {**OBJECT_ID, "nullable": True},
+        "minItems": 1,
+        "maxItems": MAX_EXAMS,
+        "nullable": True,
+    }
+)
+class ExamIdsField(serializers.ListField):
+    pass
 
 
 @extend_schema_serializer(component_name="StaffAllowance")
@@ -67,21 +89,10 @@ class AllowanceOutput(serializers.Serializer):
         return allowance.exam.name if allowance.exam else None
 
     def value_of(self, allowance: Allowance) -> str:
-        return allowance_value(allowance)
+        return value_text(allowance)
 
     def get_granted_by(self, allowance: Allowance) -> str | None:
         return allowance.granted_by.get_username() if allowance.granted_by else None
-
-
-def _exam_of_course(course: Course, exam_id: int | None) -> Exam | None:
-    if exam_id is None:
-        return None
-    exam = special_exam_of_course(course=course, exam_id=exam_id)
-    if exam is None:
-        raise InvalidInput(
-            _("No special exam %(exam)s in this course.") % {"exam": exam_id}, field="exam"
-        )
-    return exam
 
 
 class AllowanceListApi(ApiView):
@@ -119,9 +130,8 @@ class AllowanceListApi(ApiView):
         allowance = allowance_grant(
             course=course,
             learner=learner_resolve_one(values["learner"]),
-            exam=_exam_of_course(course, values["exam"]),
-            kind=values["kind"],
-            value=values["value"],
+            exam=exam_chosen(course=course, exam_id=values["exam"]),
+            value=AllowanceValue.parse(values["kind"], values["value"]),
             reason=values.get("reason", ""),
             expires_at=values["expires_at"],
             granted_by=request_user(request),
@@ -154,7 +164,9 @@ class AllowanceDetailApi(ApiView):
         values = data.validated_data
         allowance = allowance_update(
             allowance_id=allowance.pk,
-            value=values.get("value", allowance_value(allowance)),
+            value=AllowanceValue.parse(allowance.kind, values["value"])
+            if "value" in values
+            else KEEP,
             reason=values.get("reason", KEEP),
             expires_at=values.get("expires_at", KEEP),
             actor=request_user(request),
@@ -184,26 +196,9 @@ class BulkResultOutput(serializers.Serializer):
     message = serializers.CharField()
 
 
-def _exams_of_course(course: Course, exam_ids: list[int | None] | None) -> list[Exam | None]:
-    if not exam_ids:
-        return [None] if exam_ids is None else []
-    exams = {exam.pk: exam for exam in exams_for_staff(course=course)}
-    unknown = [exam_id for exam_id in exam_ids if exam_id is not None and exam_id not in exams]
-    if unknown:
-        raise InvalidInput(
-            ngettext(
-                "Not special exams of this course: %(ids)s.",
-                "Not special exams of this course: %(ids)s.",
-                len(unknown),
-            )
-            % {"ids": ", ".join(map(str, unknown))},
-            field="exams",
-            exam_ids=unknown,
-        )
-    chosen = dict.fromkeys(
-        exams.get(exam_id) if exam_id is not None else None for exam_id in exam_ids
-    )
-    return list(chosen)
+def _exams(course: Course, exam_ids: list[int | None] | None) -> list[Exam | None]:
+    """Left out or null: all timed exams; an empty list chooses none (refused by the bulk)."""
+    return [None] if exam_ids is None else exams_chosen(course=course, exam_ids=exam_ids)
 
 
 class AllowanceBulkApi(ApiView):
@@ -253,9 +248,8 @@ class AllowanceBulkApi(ApiView):
         results = allowance_grant_bulk(
             course=course,
             learners=values["learners"],
-            exams=_exams_of_course(course, values["exams"]),
-            kind=values["kind"],
-            value=values["value"],
+            exams=_exams(course, values["exams"]),
+            value=AllowanceValue.parse(values["kind"], values["value"]),
             reason=values.get("reason", ""),
             expires_at=values["expires_at"],
             granted_by=request_user(request),

@@ -7,6 +7,8 @@ from decimal import Decimal
 import pytest
 
 from exams import services
+from exams.allowances.inputs import AllowanceValue
+from exams.allowances.services import allowance_grant, allowance_revoke, allowance_update
 from exams.exceptions import DomainError
 from exams.models import Allowance, AllowanceKind, AttemptTransition, AuditLogEntry, ExamType
 from exams.statuses import AttemptStatus as S
@@ -23,12 +25,11 @@ EXCEPTION = AllowanceKind.REVIEW_EXCEPTION
 @pytest.fixture
 def grant(course, learner, instructor, now):
     def grant(kind, value, exam=None, at=None, **kwargs):
-        return services.allowance_grant(
+        return allowance_grant(
             course=course,
             learner=kwargs.pop("learner", learner),
             exam=exam,
-            kind=kind,
-            value=value,
+            value=AllowanceValue.parse(kind, value),
             granted_by=instructor,
             now=at or now,
             **kwargs,
@@ -126,23 +127,21 @@ def test_allowances_of_other_learners_and_courses_do_not_apply(
     course, exam, other_learner, instructor, start, now
 ):
     elsewhere = CourseFactory()
-    services.allowance_grant(
+    allowance_grant(
         course=course,
         learner=other_learner,
         exam=exam,
-        kind=MINUTES,
-        value=30,
+        value=AllowanceValue.parse(MINUTES, 30),
         granted_by=instructor,
         now=now,
     )
     learner = UserFactory(username="learner")  # the `learner` fixture's user
     learner.exam_enrollments.create(course=elsewhere, mode="verified")
-    services.allowance_grant(
+    allowance_grant(
         course=elsewhere,
         learner=learner,
         exam=None,
-        kind=MINUTES,
-        value=30,
+        value=AllowanceValue.parse(MINUTES, 30),
         granted_by=None,
         now=now,
     )
@@ -243,9 +242,7 @@ def test_revoking_does_not_shorten_a_running_attempt(exam, grant, start, instruc
     allowance = grant(MINUTES, 30, exam=exam)
     attempt = start(exam)
 
-    services.allowance_revoke(
-        allowance_id=allowance.pk, actor=instructor, now=now + timedelta(minutes=5)
-    )
+    allowance_revoke(allowance_id=allowance.pk, actor=instructor, now=now + timedelta(minutes=5))
 
     attempt.refresh_from_db()
     assert attempt.deadline_at == now + timedelta(minutes=90)
@@ -262,7 +259,12 @@ def test_update_to_less_time_does_not_shorten_a_running_attempt(
     allowance = grant(MINUTES, 30, exam=exam)
     attempt = start(exam)
 
-    services.allowance_update(allowance_id=allowance.pk, value=5, actor=instructor, now=now)
+    allowance_update(
+        allowance_id=allowance.pk,
+        value=AllowanceValue.parse(allowance.kind, 5),
+        actor=instructor,
+        now=now,
+    )
 
     attempt.refresh_from_db()
     assert attempt.deadline_at == now + timedelta(minutes=90)
@@ -273,7 +275,12 @@ def test_update_to_more_time_extends_by_the_difference(exam, grant, start, instr
     allowance = grant(MINUTES, 30, exam=exam)
     attempt = start(exam)
 
-    services.allowance_update(allowance_id=allowance.pk, value=45, actor=instructor, now=now)
+    allowance_update(
+        allowance_id=allowance.pk,
+        value=AllowanceValue.parse(allowance.kind, 45),
+        actor=instructor,
+        now=now,
+    )
 
     attempt.refresh_from_db()
     assert attempt.allowed_seconds == 105 * 60
@@ -350,3 +357,30 @@ def test_grant_expiring_in_the_past_is_refused(exam, grant, now):
         grant(MINUTES, 30, exam=exam, expires_at=now)
 
     assert raised.value.code == "invalid_input"
+
+
+def test_an_update_keeps_the_kind_and_changes_nothing_when_given_another(
+    exam, grant, instructor, now
+):
+    allowance = grant(MINUTES, 30, exam=exam)
+
+    with pytest.raises(DomainError) as refused:
+        allowance_update(
+            allowance_id=allowance.pk,
+            value=AllowanceValue.parse(MULTIPLIER, "1.5"),
+            actor=instructor,
+            now=now,
+        )
+
+    assert (refused.value.code, refused.value.extra) == ("invalid_input", {"field": "value"})
+    allowance.refresh_from_db()
+    assert (allowance.kind, allowance.minutes, allowance.multiplier) == (MINUTES, 30, None)
+
+
+def test_an_update_without_a_value_keeps_the_stored_one(exam, grant, instructor, now):
+    allowance = grant(MULTIPLIER, "1.5", exam=exam)
+
+    allowance_update(allowance_id=allowance.pk, reason="Confirmed.", actor=instructor, now=now)
+
+    allowance.refresh_from_db()
+    assert (allowance.multiplier, allowance.reason) == (Decimal("1.50"), "Confirmed.")

@@ -29,6 +29,9 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from exams import integrations
+from exams.allowances.batch import Problem, learners_resolve
+from exams.allowances.inputs import AllowanceValue
+from exams.allowances.services import allowance_grant, clean_expiry
 from exams.exceptions import (
     CsvBadHeader,
     CsvEmpty,
@@ -42,8 +45,6 @@ from exams.exceptions import (
 from exams.lifecycle.history import Actor
 from exams.models import Allowance, AllowanceKind, Course, Exam
 from exams.selectors.staff import exams_for_staff
-from exams.services.allowance_batch import Problem, learners_resolve
-from exams.services.allowances import allowance_grant, clean_expiry, clean_value
 
 MAX_BYTES = 1024 * 1024
 MAX_ROWS = 5000
@@ -201,6 +202,7 @@ class RowReport:
     learner: Any = None
     exam: Exam | None = None
     kind: str = ""
+    value: AllowanceValue | None = None
     expires_at: datetime | None = None
 
     @property
@@ -329,7 +331,7 @@ def _check_kind_and_value(row: RowReport) -> None:
         row.problems.append(Problem("missing_value", _("The value is empty.")))
         return
     try:
-        clean_value(kind, row.cells["value"])
+        row.value = AllowanceValue.parse(kind, row.cells["value"])
     except InvalidInput as error:
         row.problems.append(Problem("invalid_value", error.message))
 
@@ -462,17 +464,19 @@ def allowance_csv_apply(
             problem_rows=report.problem_rows,
             total_rows=len(report.rows),
         )
-    return [
-        allowance_grant(
-            course=course,
-            learner=row.learner,
-            exam=row.exam,
-            kind=row.kind,
-            value=row.cells.get("value", ""),
-            reason=row.cells.get("reason", ""),
-            expires_at=row.expires_at,
-            granted_by=actor,
-            now=now,
+    granted = []
+    for row in report.rows:
+        assert row.value is not None  # the row is fine, so its value parsed
+        granted.append(
+            allowance_grant(
+                course=course,
+                learner=row.learner,
+                exam=row.exam,
+                value=row.value,
+                reason=row.cells.get("reason", ""),
+                expires_at=row.expires_at,
+                granted_by=actor,
+                now=now,
+            )
         )
-        for row in report.rows
-    ]
+    return granted

@@ -1,5 +1,6 @@
-"""The instructor pages' forms. They only turn posted text into Python values; every rule
-(ranges, HH:MM, enrollment, duplicates, proctoring switches) is the services' to check."""
+"""The allowances page's forms. They only turn posted text into Python values; the value is
+parsed for its kind by exams.allowances.inputs, and every rule (enrollment, duplicates, the
+expiry) is the services' to check."""
 
 import re
 from typing import Any
@@ -21,11 +22,10 @@ def _exam_choices(exams: list[Exam], *, all_label: str) -> list[tuple[str, str]]
     return [(ALL_TIMED, all_label)] + [(str(exam.pk), exam.name) for exam in exams]
 
 
-def exams_chosen(values: list[str] | str, exams: list[Exam]) -> list[Exam | None]:
-    """Chosen exam ids back to exams; "all" becomes None (all timed exams)."""
-    by_id = {str(exam.pk): exam for exam in exams}
+def exam_ids(values: list[str] | str) -> list[int | None]:
+    """Chosen exam choices back to ids; "all" becomes None (all timed exams)."""
     chosen = [values] if isinstance(values, str) else values
-    return [None if value == ALL_TIMED else by_id[value] for value in chosen]
+    return [None if value == ALL_TIMED else int(value) for value in chosen]
 
 
 class AllowanceForm(forms.Form):

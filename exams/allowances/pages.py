@@ -19,22 +19,24 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_http_methods, require_POST
 
-from exams.exceptions import CsvFileRejected, CsvRowsInvalid, DomainError, NotFound
-from exams.instructor.common import acting_user, add_domain_error, staff_course_or_404
-from exams.instructor.forms import (
+from exams.allowances.batch import allowance_grant_bulk, learner_resolve_one
+from exams.allowances.csv_upload import allowance_csv_apply, allowance_csv_check, upload_read
+from exams.allowances.forms import (
     AllowanceEditForm,
     AllowanceForm,
     BulkAllowanceForm,
     CsvUploadForm,
-    exams_chosen,
+    exam_ids,
 )
+from exams.allowances.inputs import AllowanceValue, value_text
+from exams.allowances.selectors import allowances_for_course, exams_chosen
+from exams.allowances.services import allowance_grant, allowance_revoke, allowance_update
+from exams.exceptions import CsvFileRejected, CsvRowsInvalid, DomainError, NotFound
+from exams.instructor.common import acting_user, add_domain_error, staff_course_or_404
 from exams.models import Allowance, Course
 from exams.permissions import access_allowance_as_staff
 from exams.policy import Action
-from exams.selectors.staff import allowances_for_course, exams_for_staff
-from exams.services import allowance_grant, allowance_revoke, allowance_update
-from exams.services.allowance_batch import allowance_grant_bulk, learner_resolve_one
-from exams.services.allowance_csv import allowance_csv_apply, allowance_csv_check, upload_read
+from exams.selectors.staff import exams_for_staff
 
 PAGE = "exams/instructor/allowances.html"
 
@@ -74,9 +76,8 @@ def allowances(request: HttpRequest, course_id: str) -> HttpResponse:
             allowance_grant(
                 course=course,
                 learner=learner_resolve_one(data["learner"]),
-                exam=exams_chosen(data["exam"], exams)[0],
-                kind=data["kind"],
-                value=data["value"],
+                exam=exams_chosen(course=course, exam_ids=exam_ids(data["exam"]))[0],
+                value=AllowanceValue.parse(data["kind"], data["value"]),
                 reason=data["reason"],
                 expires_at=data["expires_at"],
                 granted_by=acting_user(request),
@@ -100,10 +101,6 @@ def _allowance_of_course(request: HttpRequest, course: Course, allowance_id: int
     return allowance
 
 
-def _current_value(allowance: Allowance) -> str:
-    return str(allowance.minutes or allowance.multiplier or allowance.text)
-
-
 @login_required
 @require_http_methods(["GET", "POST"])
 def allowance_edit(request: HttpRequest, course_id: str, allowance_id: int) -> HttpResponse:
@@ -111,7 +108,7 @@ def allowance_edit(request: HttpRequest, course_id: str, allowance_id: int) -> H
     course = staff_course_or_404(request, course_id, Action.ALLOWANCES_MANAGE)
     allowance = _allowance_of_course(request, course, allowance_id)
     initial = {
-        "value": _current_value(allowance),
+        "value": value_text(allowance),
         "reason": allowance.reason,
         "expires_at": allowance.expires_at,
     }
@@ -120,7 +117,7 @@ def allowance_edit(request: HttpRequest, course_id: str, allowance_id: int) -> H
         try:
             allowance_update(
                 allowance_id=allowance.pk,
-                value=form.cleaned_data["value"],
+                value=AllowanceValue.parse(allowance.kind, form.cleaned_data["value"]),
                 reason=form.cleaned_data["reason"],
                 expires_at=form.cleaned_data["expires_at"],
                 actor=acting_user(request),
@@ -164,9 +161,8 @@ def allowances_bulk(request: HttpRequest, course_id: str) -> HttpResponse:
         results = allowance_grant_bulk(
             course=course,
             learners=form.learner_names(),
-            exams=exams_chosen(data["exams"], exams),
-            kind=data["kind"],
-            value=data["value"],
+            exams=exams_chosen(course=course, exam_ids=exam_ids(data["exams"])),
+            value=AllowanceValue.parse(data["kind"], data["value"]),
             reason=data["reason"],
             expires_at=data["expires_at"],
             granted_by=acting_user(request),

@@ -18,18 +18,15 @@ from django.utils.text import Truncator
 from django.utils.translation import gettext_lazy as _
 
 from exams.admin.common import acting_user
+from exams.allowances.batch import learner_resolve_one
+from exams.allowances.forms import VALUE_HELP
+from exams.allowances.inputs import AllowanceValue, value_text
+from exams.allowances.services import allowance_grant, allowance_revoke, allowance_update
 from exams.exceptions import DomainError, NotEnrolled, NotFound
 from exams.models import Allowance, Exam, ExamType
-from exams.services import allowance_grant, allowance_revoke, allowance_update
-from exams.services.allowance_batch import learner_resolve_one
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import User
-
-VALUE_HELP = _(
-    "Additional minutes: a whole number (30). Time multiplier: a number above 1 (1.5). "
-    "Review exception: what the reviewers must take into account."
-)
 
 # Where a service's error belongs on the form: by the error's `field`, else by its code.
 _FORM_FIELD = {"learner": "learner_identifier"}
@@ -104,8 +101,7 @@ class AllowanceAddForm(forms.ModelForm):
                 course=cleaned["course"],
                 learner=cleaned["learner_identifier"],
                 exam=cleaned.get("exam"),
-                kind=cleaned["kind"],
-                value=cleaned["value"],
+                value=AllowanceValue.parse(cleaned["kind"], cleaned["value"]),
                 reason=cleaned.get("reason") or "",
                 expires_at=cleaned.get("expires_at"),
                 granted_by=self.actor,
@@ -130,9 +126,7 @@ class AllowanceChangeForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         self.result: Allowance | None = None
         label_expiry_inputs(self)
-        allowance = self.instance
-        current = allowance.minutes or allowance.multiplier or allowance.text
-        self.fields["value"].initial = "" if current is None else str(current)
+        self.fields["value"].initial = value_text(self.instance)
 
     def clean(self) -> dict[str, Any]:
         cleaned: dict[str, Any] = super().clean() or {}
@@ -144,7 +138,7 @@ class AllowanceChangeForm(forms.ModelForm):
         try:
             self.result = allowance_update(
                 allowance_id=self.instance.pk,
-                value=cleaned["value"],
+                value=AllowanceValue.parse(self.instance.kind, cleaned["value"]),
                 reason=cleaned.get("reason") or "",
                 expires_at=cleaned.get("expires_at"),
                 actor=self.actor,

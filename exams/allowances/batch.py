@@ -17,10 +17,11 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
+from exams.allowances.inputs import AllowanceValue
+from exams.allowances.services import allowance_grant, clean_expiry
 from exams.exceptions import DomainError, InvalidInput, UnknownLearner
 from exams.lifecycle.history import Actor
 from exams.models import Course, Exam
-from exams.services.allowances import allowance_grant, clean_expiry, clean_value
 
 MAX_LEARNERS = 200
 MAX_EXAMS = 50
@@ -110,8 +111,6 @@ def _check_shared(
     *,
     learners: list[str],
     exams: Sequence[Exam | None],
-    kind: str,
-    value: Any,
     now: datetime,
     expires_at: datetime | None,
 ) -> None:
@@ -139,7 +138,6 @@ def _check_shared(
             % {"count": MAX_EXAMS},
             field="exams",
         )
-    clean_value(kind, value)
     clean_expiry(expires_at, now=now)
 
 
@@ -148,8 +146,7 @@ def allowance_grant_bulk(
     course: Course,
     learners: Iterable[str],
     exams: Sequence[Exam | None],
-    kind: str,
-    value: Any,
+    value: AllowanceValue,
     reason: str = "",
     expires_at: datetime | None = None,
     granted_by: Actor,
@@ -159,15 +156,13 @@ def allowance_grant_bulk(
 
     Not one transaction: each pair is its own `allowance_grant` (atomic, audited), so the
     granted pairs stay when others are refused. Raises InvalidInput, saving nothing, when the
-    shared part is wrong (no learners, too many, no exam, bad kind/value/expiry). The exams
+    shared part is wrong (no learners, too many, no exam, a bad expiry). The exams
     must already be the course's special exams (the caller resolves ids within the course).
     Learners are taken once each, in the order given.
     """
     now = now or timezone.now()
     names = _unique(learners)
-    _check_shared(
-        learners=names, exams=exams, kind=kind, value=value, now=now, expires_at=expires_at
-    )
+    _check_shared(learners=names, exams=exams, now=now, expires_at=expires_at)
     users = learners_resolve(names)
     return [
         _grant_pair(
@@ -175,7 +170,6 @@ def allowance_grant_bulk(
             users[name],
             exam,
             course=course,
-            kind=kind,
             value=value,
             reason=reason,
             expires_at=expires_at,
