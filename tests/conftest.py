@@ -3,10 +3,20 @@
 from datetime import UTC, datetime
 
 import pytest
+from django.utils import translation
 
 from exams.models import EnrollmentMode
 from tests.chromium import browser, playwright_instance  # noqa: F401 (shared fixtures)
 from tests.factories import CourseFactory, CourseRoleFactory, EnrollmentFactory, UserFactory
+
+
+@pytest.fixture(autouse=True)
+def _site_language():
+    """Every test starts in the site's language: a request in another language (the test
+    client's middleware activates it) must not leak into the next test."""
+    translation.deactivate()
+    yield
+    translation.deactivate()
 
 
 @pytest.fixture

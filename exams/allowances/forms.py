@@ -28,10 +28,10 @@ def exam_ids(values: list[str] | str) -> list[int | None]:
     return [None if value == ALL_TIMED else int(value) for value in chosen]
 
 
-class AllowanceForm(forms.Form):
-    learner = forms.CharField(label=_("Learner (username or e-mail)"), max_length=254)
-    exam = forms.ChoiceField(label=_("Exam"))
-    kind = forms.ChoiceField(label=_("Kind"), choices=AllowanceKind.choices)
+class _TermsForm(forms.Form):
+    """What every allowance form asks: the value (parsed for its kind by
+    exams.allowances.inputs), the reason and the expiry."""
+
     value = forms.CharField(label=_("Value"), max_length=2000, help_text=VALUE_HELP)
     reason = forms.CharField(
         label=_("Reason"),
@@ -41,6 +41,13 @@ class AllowanceForm(forms.Form):
     )
     expires_at = utc_datetime_field(_("Expires (UTC, optional)"))
 
+
+class AllowanceForm(_TermsForm):
+    learner = forms.CharField(label=_("Learner (username or e-mail)"), max_length=254)
+    exam = forms.ChoiceField(label=_("Exam"))
+    kind = forms.ChoiceField(label=_("Kind"), choices=AllowanceKind.choices)
+    field_order = ["learner", "exam", "kind"]
+
     def __init__(self, *args: Any, exams: list[Exam], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         field = self.fields["exam"]
@@ -48,18 +55,11 @@ class AllowanceForm(forms.Form):
         field.choices = _exam_choices(exams, all_label=str(_("All timed exams")))
 
 
-class AllowanceEditForm(forms.Form):
-    value = forms.CharField(label=_("Value"), max_length=2000, help_text=VALUE_HELP)
-    reason = forms.CharField(
-        label=_("Reason"),
-        required=False,
-        max_length=2000,
-        widget=forms.Textarea(attrs={"rows": 2}),
-    )
+class AllowanceEditForm(_TermsForm):
     expires_at = utc_datetime_field(_("Expires (UTC, optional)"), _("Leave empty for no expiry."))
 
 
-class BulkAllowanceForm(forms.Form):
+class BulkAllowanceForm(_TermsForm):
     learners = forms.CharField(
         label=_("Learners (usernames or e-mails)"),
         help_text=_("One per line, or separated by commas."),
@@ -69,14 +69,7 @@ class BulkAllowanceForm(forms.Form):
         label=_("Exams"), widget=forms.CheckboxSelectMultiple, required=False
     )
     kind = forms.ChoiceField(label=_("Kind"), choices=AllowanceKind.choices)
-    value = forms.CharField(label=_("Value"), max_length=2000, help_text=VALUE_HELP)
-    reason = forms.CharField(
-        label=_("Reason"),
-        required=False,
-        max_length=2000,
-        widget=forms.Textarea(attrs={"rows": 2}),
-    )
-    expires_at = utc_datetime_field(_("Expires (UTC, optional)"))
+    field_order = ["learners", "exams", "kind"]
 
     def __init__(self, *args: Any, exams: list[Exam], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
