@@ -35,6 +35,7 @@ INSTALLED_APPS = [
     "exams",
     "proctoring",
     "reports",
+    "lti",
     "health",
 ]
 
@@ -270,6 +271,7 @@ CELERY_BEAT_SCHEDULE = {
     },
     "recover-report-jobs": {"task": "reports.reports_recover", "schedule": 60.0},
     "purge-old-reports": {"task": "reports.reports_purge", "schedule": 3600.0},
+    "post-lti-grades": {"task": "lti.grades_sweep", "schedule": 60.0},
 }
 # /health/sweeps/ and `manage.py sweeps_check` call a sweep late once its last run is older
 # than this many intervals plus this many seconds (beat stopped, or no worker runs them).
@@ -325,6 +327,12 @@ REPORTS_LINK_MAX_AGE_SECONDS = min(300, int(os.environ.get("REPORTS_LINK_MAX_AGE
 # A running report with no sign of life for this long is taken to have lost its worker.
 REPORTS_STALE_SECONDS = int(os.environ.get("REPORTS_STALE_SECONDS", "120"))
 REPORTS_RETENTION_DAYS = int(os.environ.get("REPORTS_RETENTION_DAYS", "30"))
+
+# LTI 1.3 tool
+# A retired tool key stays in /lti/jwks/ this long (platforms cache key sets).
+LTI_KEY_GRACE_SECONDS = int(os.environ.get("LTI_KEY_GRACE_SECONDS", str(7 * 24 * 3600)))
+# A launch's nonce is refused again for this long (longer than any id_token lives).
+LTI_NONCE_SECONDS = int(os.environ.get("LTI_NONCE_SECONDS", "3600"))
 
 LOGGING = {
     "version": 1,

@@ -10,7 +10,10 @@ def _policy(extra: dict[str, list[str]] | None = None) -> str:
     """settings.CONTENT_SECURITY_POLICY as a header, with `extra` sources added."""
     directives = {k: list(v) for k, v in settings.CONTENT_SECURITY_POLICY.items()}
     for directive, sources in (extra or {}).items():
-        directives.setdefault(directive.replace("_", "-"), []).extend(sources)
+        current = directives.setdefault(directive.replace("_", "-"), [])
+        if current == ["'none'"]:
+            current.clear()  # 'none' allows nothing; the extra sources replace it
+        current.extend(sources)
     return "; ".join(f"{d} {' '.join(s)}" for d, s in directives.items())
 
 
@@ -20,7 +23,9 @@ class ContentSecurityPolicyMiddleware:
     The pages use no inline script or style, so the policy allows only this site's own files.
     Under the paths of settings.CONTENT_SECURITY_POLICY_PATH_EXTRAS (the Django admin, whose
     widgets set inline styles) the policy gets the extra sources named there; scripts stay
-    this site's own everywhere.
+    this site's own everywhere. A view may name extra sources for its own response in
+    `response.csp_extra` (an LTI launch page posting back to the platform, or shown in its
+    frame).
     """
 
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
@@ -35,6 +40,10 @@ class ContentSecurityPolicyMiddleware:
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
         response = self.get_response(request)
+        extra = getattr(response, "csp_extra", None)
+        if extra:
+            response.headers.setdefault("Content-Security-Policy", _policy(extra))
+            return response
         policy = next((p for prefix, p in self.by_path if request.path.startswith(prefix)), None)
         response.headers.setdefault("Content-Security-Policy", policy or self.policy)
         return response

@@ -27,6 +27,7 @@ urlpatterns = [
     path("api/v1/", include(("reports.api.urls", "reports-api"), namespace="reports-api")),
     path("proctoring/", include("proctoring.urls")),
     path("health/", include("health.urls")),
+    path("lti/", include("lti.urls")),
     path("", include("reports.urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path(

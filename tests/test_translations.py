@@ -18,6 +18,7 @@ SOURCES = (
     "exams",
     "proctoring",
     "reports",
+    "lti",
     "health",
     "settings",
     "templates",

@@ -195,6 +195,14 @@ TABLE_ROWS: dict[str, dict[str, tuple[Any, ...]]] = {
     "set_language": {"POST": (302,) * 8},
     # The sweeps' health, for a monitor: no data, no sign-in (503: no sweep ran in this test).
     "health:sweeps": {"GET": (503,) * 8},
+    # LTI: the platform's browser comes without our session; the id_token is the credential.
+    # A login with no target and a launch with no state are refused for everyone (400), the
+    # tool's public keys are everyone's, and the picker's answer needs a signed-in user and a
+    # launch of theirs (here none: 400 for everyone signed in).
+    "lti:login": {"GET": (400,) * 8, "POST": (400,) * 8},
+    "lti:launch": {"POST": (400,) * 8},
+    "lti:jwks": {"GET": EVERYONE},
+    "lti:deep-link": {"POST": but((400,) * 8, anonymous=LOGIN)},
     # The learner's pages.
     "exams:home": {"GET": SIGNED_IN},
     "exams:course": {"GET": PAGE_LEARNERS},
@@ -497,6 +505,14 @@ REQUESTS: dict[tuple[str, str], Request] = {
         {"data": {"verdict": "passed", "attempt_code": w.attempt(S.SUBMITTED).attempt_code}},
     ),
     ("health:sweeps", "GET"): lambda w: (reverse("health:sweeps"), {}),
+    ("lti:login", "GET"): lambda w: (reverse("lti:login"), {}),
+    ("lti:login", "POST"): lambda w: (reverse("lti:login"), {"data": {"iss": "https://x.example"}}),
+    ("lti:launch", "POST"): lambda w: (reverse("lti:launch"), {"data": {"id_token": "x"}}),
+    ("lti:jwks", "GET"): lambda w: (reverse("lti:jwks"), {}),
+    ("lti:deep-link", "POST"): lambda w: (
+        reverse("lti:deep-link", args=["launch-that-is-not-there"]),
+        {"data": {"exam": "1"}},
+    ),
     ("login", "GET"): lambda w: (reverse("login"), {}),
     ("login", "POST"): lambda w: (
         reverse("login"),

@@ -1,0 +1,107 @@
+"""A launch through pylti1p3, and why one is refused.
+
+The library validates the OIDC state, the id_token's format, signature (the platform's JWKS),
+expiry, registration (issuer and client id) and deployment. It does not consume the nonce,
+so `nonce_consume` refuses a second launch with the same nonce here; nor does it check where
+the launch points (`target_on_this_host`).
+"""
+
+from typing import Any, cast
+from urllib.parse import urlsplit
+
+from django.conf import settings
+from django.core.cache import cache
+from django.http import HttpRequest
+from django.utils.translation import gettext as _
+from pylti1p3.contrib.django import DjangoMessageLaunch, DjangoOIDCLogin
+from pylti1p3.contrib.django.launch_data_storage.cache import DjangoCacheDataStorage
+from pylti1p3.exception import LtiException
+
+from lti.tool_conf import ToolConf
+
+CLAIM = "https://purl.imsglobal.org/spec/lti/claim/"
+DEEP_LINKING = "https://purl.imsglobal.org/spec/lti-dl/claim/"
+
+
+class LaunchRefused(Exception):
+    """A launch this tool does not accept: a status, a stable code, a message for people."""
+
+    def __init__(self, status: int, code: str, message: str) -> None:
+        super().__init__(message)
+        self.status, self.code, self.message = status, code, message
+
+
+def _storage() -> DjangoCacheDataStorage:
+    return DjangoCacheDataStorage(cache_name="default")
+
+
+def oidc_login(request: HttpRequest) -> DjangoOIDCLogin:
+    return DjangoOIDCLogin(request, ToolConf(), launch_data_storage=_storage())  # type: ignore[arg-type]
+
+
+def message_launch(request: HttpRequest) -> DjangoMessageLaunch:
+    return DjangoMessageLaunch(request, ToolConf(), launch_data_storage=_storage())
+
+
+def message_launch_restored(request: HttpRequest, launch_id: str) -> DjangoMessageLaunch | None:
+    """A launch validated earlier in this browser (the deep-linking picker's), or None."""
+    try:
+        restored = DjangoMessageLaunch.from_cache(
+            launch_id, request, ToolConf(), launch_data_storage=_storage()
+        )
+    except LtiException:
+        return None
+    return cast(DjangoMessageLaunch, restored)
+
+
+def refusal_of(error: LtiException) -> LaunchRefused:
+    """The library's refusal as ours: its message says which check failed."""
+    text = str(error)
+    cases = [
+        (
+            "not found in settings",
+            "lti_unknown_platform",
+            _("This platform or client id is not registered with the tool."),
+        ),
+        (
+            "is not recognised",
+            "lti_unknown_deployment",
+            _("This deployment is not registered with the tool."),
+        ),
+        ("Invalid Nonce", "lti_bad_nonce", _("This launch's nonce is unknown or was used.")),
+        (
+            "State not found",
+            "lti_bad_state",
+            _("This launch's state does not match the login it answers. Launch again."),
+        ),
+        (
+            "Missing state",
+            "lti_bad_state",
+            _("This launch's state does not match the login it answers. Launch again."),
+        ),
+        ("Signature has expired", "lti_expired", _("This launch has expired. Launch again.")),
+        (
+            "Signature verification failed",
+            "lti_bad_signature",
+            _("This launch's signature is not the platform's."),
+        ),
+    ]
+    for fragment, code, message in cases:
+        if fragment in text:
+            return LaunchRefused(400, code, message)
+    return LaunchRefused(400, "lti_invalid_launch", _("This launch is not valid: %s") % text)
+
+
+def nonce_consume(claims: dict[str, Any]) -> None:
+    """Refuse a launch whose nonce was already used (a replayed id_token)."""
+    key = f"lti:nonce-used:{claims.get('iss')}:{claims.get('nonce')}"
+    if not cache.add(key, 1, timeout=settings.LTI_NONCE_SECONDS):
+        raise LaunchRefused(400, "lti_bad_nonce", _("This launch's nonce is unknown or was used."))
+
+
+def target_on_this_host(request: HttpRequest, target: str | None) -> None:
+    """The launch must point at this tool, not at another host."""
+    if not target or urlsplit(target).netloc != request.get_host():
+        raise LaunchRefused(
+            400, "lti_wrong_target", _("This launch points at another site, not this tool.")
+        )

@@ -1,0 +1,68 @@
+"""pylti1p3's view of the registrations: our Platform and Deployment rows and the signing key.
+
+An issuer may register this tool several times (one client id each); a login initiation that
+names no client id is accepted only when the issuer has exactly one active registration.
+"""
+
+from typing import Any
+
+from pylti1p3.deployment import Deployment as LtiDeployment
+from pylti1p3.exception import LtiException
+from pylti1p3.registration import Registration
+from pylti1p3.tool_config.abstract import ToolConfAbstract
+
+from lti import keys
+from lti.models import Deployment, Platform
+
+
+def platform_of(issuer: str, client_id: str | None) -> Platform:
+    """The active registration of this issuer and client id; LtiException when none (or, with
+    no client id, when the issuer has more than one)."""
+    platforms = Platform.objects.filter(issuer=issuer, is_active=True)
+    if client_id is not None:
+        platforms = platforms.filter(client_id=client_id)
+    found = list(platforms[:2])
+    if len(found) != 1:
+        raise LtiException(f"iss {issuer} [client_id={client_id}] not found in settings")
+    return found[0]
+
+
+class ToolConf(ToolConfAbstract[Any]):
+    def check_iss_has_one_client(self, iss: str) -> bool:
+        return False
+
+    def check_iss_has_many_clients(self, iss: str) -> bool:
+        return True
+
+    def find_registration_by_issuer(self, iss: str, *args: Any, **kwargs: Any) -> Registration:
+        return self.find_registration_by_params(iss, None)
+
+    def find_deployment(self, iss: str, deployment_id: str) -> LtiDeployment | None:
+        return self.find_deployment_by_params(iss, deployment_id, None)
+
+    def find_registration_by_params(
+        self, iss: str, client_id: str | None, *args: Any, **kwargs: Any
+    ) -> Registration:
+        platform = platform_of(iss, client_id)
+        key = keys.signing_key()
+        registration = Registration()
+        registration.set_issuer(platform.issuer).set_client_id(platform.client_id)
+        registration.set_auth_login_url(platform.auth_login_url)
+        registration.set_auth_token_url(platform.auth_token_url)
+        if platform.auth_audience:
+            registration.set_auth_audience(platform.auth_audience)
+        registration.set_key_set_url(platform.key_set_url)
+        registration.set_tool_private_key(key.private_key)
+        registration.set_tool_public_key(key.public_key)
+        return registration
+
+    def find_deployment_by_params(
+        self, iss: str, deployment_id: str, client_id: str | None, *args: Any, **kwargs: Any
+    ) -> LtiDeployment | None:
+        platform = platform_of(iss, client_id)
+        if not Deployment.objects.filter(platform=platform, deployment_id=deployment_id).exists():
+            return None
+        return LtiDeployment().set_deployment_id(deployment_id)
+
+    def get_jwks(self, iss: str | None = None, client_id: str | None = None, **kwargs: Any) -> Any:
+        return keys.jwks()["keys"]

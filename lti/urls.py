@@ -1,0 +1,14 @@
+"""The LTI 1.3 tool's endpoints (mounted at /lti/)."""
+
+from django.urls import path
+
+from lti import views
+
+app_name = "lti"
+
+urlpatterns = [
+    path("login/", views.login_initiation, name="login"),
+    path("launch/", views.launch, name="launch"),
+    path("jwks/", views.jwks, name="jwks"),
+    path("deep-link/<str:launch_id>/", views.deep_link_response, name="deep-link"),
+]

@@ -1,0 +1,221 @@
+"""The LTI endpoints: login initiation, launch, the tool's JWKS, and the deep-linking picker.
+
+Login and launch come from another site (the platform) without our CSRF token: the OIDC
+state and the id_token's signature stand in for it, so both are CSRF-exempt. Every refusal
+is a page with its status, stable code and message, and creates nothing.
+"""
+
+from decimal import Decimal
+from typing import Any
+from urllib.parse import urlsplit
+
+from django.contrib.auth import login
+from django.contrib.auth.decorators import login_required
+from django.db.models import Sum
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.csrf import csrf_exempt
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from pylti1p3.deep_link_resource import DeepLinkResource
+from pylti1p3.exception import LtiException
+from pylti1p3.lineitem import LineItem
+
+from exams import integrations
+from exams.models import Exam, ExamType, Question
+from lti import keys
+from lti.launches import (
+    CLAIM,
+    DEEP_LINKING,
+    LaunchRefused,
+    message_launch,
+    message_launch_restored,
+    nonce_consume,
+    oidc_login,
+    refusal_of,
+    target_on_this_host,
+)
+from lti.models import Deployment, LaunchContext
+from lti.services import EXAM_PARAMETER, is_staff_launch, launch_record
+from lti.tool_conf import platform_of
+
+MODEL_BACKEND = "django.contrib.auth.backends.ModelBackend"
+
+
+def _in_platform_frame(response: HttpResponse, *, posts_to: str = "") -> HttpResponse:
+    """A launch's pages may show inside the platform's frame (LMSs open tools there); the
+    deep-linking answer also posts back to the platform. Every other page of the site
+    refuses to be framed."""
+    response.xframe_options_exempt = True
+    extra = {"frame-ancestors": ["*"]}
+    if posts_to:
+        parts = urlsplit(posts_to)
+        extra["form-action"] = [f"{parts.scheme}://{parts.netloc}"]
+    response.csp_extra = extra  # type: ignore[attr-defined]
+    return response
+
+
+def _refused(request: HttpRequest, refusal: LaunchRefused) -> HttpResponse:
+    context = {"code": refusal.code, "message": refusal.message}
+    return _in_platform_frame(render(request, "lti/refused.html", context, status=refusal.status))
+
+
+@csrf_exempt
+@require_http_methods(["GET", "POST"])
+def login_initiation(request: HttpRequest) -> HttpResponse:
+    """OIDC third-party login initiation: redirect to the platform's authorization endpoint."""
+    params = request.POST if request.method == "POST" else request.GET
+    try:
+        target_on_this_host(request, params.get("target_link_uri"))
+        return oidc_login(request).redirect(request.build_absolute_uri(reverse("lti:launch")))
+    except LaunchRefused as refusal:
+        return _refused(request, refusal)
+    except LtiException as error:
+        return _refused(request, refusal_of(error))
+
+
+@csrf_exempt
+@require_POST
+def launch(request: HttpRequest) -> HttpResponse:
+    """The platform's id_token: check it, bring user and course up to date, sign the user in,
+    and show where the launch leads (a new window for exams) or the deep-linking picker."""
+    message = message_launch(request)
+    try:
+        claims: dict[str, Any] = dict(message.get_launch_data())
+        target_on_this_host(request, claims.get(CLAIM + "target_link_uri"))
+        if not claims.get("sub") or not isinstance(claims.get(CLAIM + "context"), dict):
+            raise LaunchRefused(
+                400,
+                "lti_no_context",
+                _("Launch this tool from a course, as a signed-in person."),
+            )
+        deep_linking = message.is_deep_link_launch()
+        if deep_linking and not is_staff_launch(list(claims.get(CLAIM + "roles") or [])):
+            raise LaunchRefused(
+                403, "lti_not_staff", _("Only course staff choose the exams of a course.")
+            )
+        nonce_consume(claims)
+    except LaunchRefused as refusal:
+        return _refused(request, refusal)
+    except LtiException as error:
+        return _refused(request, refusal_of(error))
+    platform = platform_of(str(claims["iss"]), _aud(claims))
+    deployment = Deployment.objects.get(
+        platform=platform, deployment_id=claims[CLAIM + "deployment_id"]
+    )
+    launched = launch_record(deployment=deployment, claims=claims)
+    login(request, launched.user, backend=MODEL_BACKEND)
+    if deep_linking:
+        return _picker(request, launched.course, message.get_launch_id())
+    return _landing(request, launched.course, launched.is_staff, launched.exam)
+
+
+def _aud(claims: dict[str, Any]) -> str:
+    aud = claims.get("aud")
+    return str(aud[0] if isinstance(aud, list) else aud)
+
+
+def _landing(request: HttpRequest, course: Any, is_staff: bool, exam: Exam | None) -> HttpResponse:
+    """Where the launch leads, opened in a window of its own: proctoring software and
+    third-party cookies do not work inside the platform's frame."""
+    if is_staff:
+        target = reverse("exams:instructor-dashboard", args=[course.course_id])
+    elif exam is not None:
+        target = reverse("exams:exam", args=[course.course_id, exam.pk])
+    else:
+        target = reverse("exams:course", args=[course.course_id])
+    context = {"course": course, "exam": exam, "target": target, "is_staff": is_staff}
+    return _in_platform_frame(render(request, "lti/landing.html", context))
+
+
+def _max_points(exam: Exam) -> Decimal:
+    total = Question.objects.filter(exam=exam).aggregate(total=Sum("points"))["total"]
+    return total or Decimal(0)
+
+
+def _picker(
+    request: HttpRequest, course: Any, launch_id: str, *, status: int = 200, error: str = ""
+) -> HttpResponse:
+    exams = list(
+        Exam.objects.filter(course=course, is_active=True).exclude(exam_type=ExamType.NONE)
+    )
+    context = {
+        "course": course,
+        "exams": [(exam, _max_points(exam)) for exam in exams],
+        "launch_id": launch_id,
+        "error": error,
+    }
+    return _in_platform_frame(render(request, "lti/picker.html", context, status=status))
+
+
+@login_required
+@require_POST
+def deep_link_response(request: HttpRequest, launch_id: str) -> HttpResponse:
+    """The exams chosen in the picker, sent back to the platform as signed resource links,
+    each with a line item scored out of the exam's points."""
+    message = message_launch_restored(request, launch_id)
+    if message is None or not message.is_deep_link_launch():
+        return _refused(
+            request,
+            LaunchRefused(400, "lti_launch_gone", _("This choice has expired. Launch again.")),
+        )
+    claims: dict[str, Any] = dict(message.get_launch_data())
+    place = (
+        LaunchContext.objects.select_related("course")
+        .filter(
+            deployment__platform__issuer=claims["iss"],
+            deployment__deployment_id=claims[CLAIM + "deployment_id"],
+            context_id=str(claims[CLAIM + "context"]["id"]),
+        )
+        .first()
+    )
+    if place is None or not integrations.is_course_staff(request.user, place.course):
+        return _refused(
+            request,
+            LaunchRefused(
+                403, "lti_not_staff", _("Only course staff choose the exams of a course.")
+            ),
+        )
+    chosen = {value for value in request.POST.getlist("exam") if value.isdecimal()}
+    exams = list(
+        Exam.objects.filter(course=place.course, is_active=True, pk__in=chosen)
+        .exclude(exam_type=ExamType.NONE)
+        .order_by("position", "id")
+    )
+    if not exams:
+        return _picker(
+            request, place.course, launch_id, status=400, error=_("Choose at least one exam.")
+        )
+    launch_url = request.build_absolute_uri(reverse("lti:launch"))
+    resources = [
+        DeepLinkResource()
+        .set_url(launch_url)
+        .set_title(exam.name)
+        .set_custom_params({EXAM_PARAMETER: str(exam.pk)})
+        .set_target("window")
+        .set_lineitem(
+            LineItem()
+            .set_label(exam.name)
+            .set_score_maximum(float(_max_points(exam)))
+            .set_resource_id(f"exam-{exam.pk}")
+            .set_tag("special-exam")
+        )
+        for exam in exams
+    ]
+    deep_link = message.get_deep_link()
+    return_url = claims[DEEP_LINKING + "deep_linking_settings"]["deep_link_return_url"]
+    context = {
+        "jwt": deep_link.get_response_jwt(resources),
+        "return_url": return_url,
+        "exams": exams,
+    }
+    return _in_platform_frame(
+        render(request, "lti/deep_link_return.html", context), posts_to=return_url
+    )
+
+
+@require_GET
+def jwks(request: HttpRequest) -> JsonResponse:
+    """The tool's public keys, for platforms to verify what it signs."""
+    return JsonResponse(keys.jwks())

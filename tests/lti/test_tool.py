@@ -1,0 +1,136 @@
+"""The tool end to end against a real platform (lti1p3platform on 127.0.0.1): launches, deep
+linking whose answer the platform's own validation accepts, and grades it records."""
+
+import pytest
+
+from exams.models import Course, Enrollment
+from exams.statuses import AttemptStatus as S
+from lti.models import GradeSync, LaunchUser, SyncState
+from tests.lti.conftest import ANN, CONTEXT, TOM, exam_in, launch, post_form
+from tests.lti.platform import DEEP_LINKING_REQUEST, INSTRUCTOR
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+
+def api(session, live_server, method, path, **kwargs):
+    token = session.cookies.get("csrftoken", "")
+    headers = {"X-CSRFToken": token, "Referer": live_server.url + "/"}
+    return session.request(
+        method, f"{live_server.url}/api/v1/{path}", headers=headers, timeout=10, **kwargs
+    )
+
+
+def course_of_context():
+    return Course.objects.get(lti_context__context_id=CONTEXT["id"])
+
+
+def deep_link(lms, exam_ids):
+    """The instructor picks these exams; the tool's answer posted back to the platform."""
+    picker, session = launch(lms, TOM, message_type=DEEP_LINKING_REQUEST)
+    assert picker.status_code == 200, lms.errors or picker.text[:500]
+    chosen = post_form(session, picker, "lti-picker", {"exam": [str(i) for i in exam_ids]})
+    assert chosen.status_code == 200, chosen.text[:500]
+    returned = post_form(session, chosen, "lti-return", {})
+    return returned
+
+
+def test_a_learner_launch_signs_in_enrolls_and_leads_to_the_exam(lms, live_server):
+    first, _ = launch(lms, TOM, roles=[INSTRUCTOR])  # the course exists from here
+    assert first.status_code == 200, lms.errors
+    exam = exam_in(course_of_context())
+
+    landing, session = launch(lms, ANN, custom={"exam_id": str(exam.pk)})
+
+    assert landing.status_code == 200, lms.errors
+    assert f'href="/courses/{exam.course.course_id}/exams/{exam.pk}/"' in landing.text
+    assert 'target="_blank"' in landing.text
+    learner = LaunchUser.objects.get(sub=ANN.sub).user
+    assert Enrollment.objects.get(user=learner, course=exam.course).mode == "verified"
+    page = session.get(f"{live_server.url}/courses/{exam.course.course_id}/exams/{exam.pk}/")
+    assert page.status_code == 200
+    assert exam.name in page.text
+
+
+def test_a_staff_launch_leads_to_the_dashboard(lms, live_server):
+    landing, session = launch(lms, TOM, roles=[INSTRUCTOR])
+
+    course = course_of_context()
+    dashboard = f"/courses/{course.course_id}/instructor/"
+    assert f'href="{dashboard}"' in landing.text
+    assert session.get(live_server.url + dashboard).status_code == 200
+
+
+def test_deep_linking_answers_links_the_platform_accepts(lms):
+    launch(lms, TOM, roles=[INSTRUCTOR])
+    exam = exam_in(course_of_context())
+
+    returned = deep_link(lms, [exam.pk])
+
+    assert returned.status_code == 200, lms.errors
+    (item,) = lms.deep_link_items
+    assert item["type"] == "ltiResourceLink"
+    assert item["custom"] == {"exam_id": str(exam.pk)}
+    assert item["lineItem"]["scoreMaximum"] == 3
+    assert item["title"] == exam.name
+
+
+def test_a_learner_takes_a_deep_linked_exam_and_the_platform_gets_one_final_score(lms, live_server):
+    launch(lms, TOM, roles=[INSTRUCTOR])
+    exam = exam_in(course_of_context())
+    deep_link(lms, [exam.pk])
+    item = lms.resource_link_for(0)
+
+    landing, session = launch(lms, ANN, **item)
+    assert landing.status_code == 200, lms.errors
+    created = api(session, live_server, "POST", f"exams/{exam.pk}/attempts/", json={})
+    assert created.status_code == 201, created.text
+    attempt_id = created.json()["id"]
+    assert api(session, live_server, "POST", f"attempts/{attempt_id}/start/").status_code == 200
+    first_question = exam.questions.order_by("position", "id").first()
+    saved = api(
+        session,
+        live_server,
+        "PUT",
+        f"attempts/{attempt_id}/answers/{first_question.pk}/",
+        json={"response": "42"},
+    )
+    assert saved.status_code == 200, saved.text
+    submitted = api(session, live_server, "POST", f"attempts/{attempt_id}/submit/")
+    assert submitted.json()["status"] == S.COMPLETED
+
+    (score,) = lms.scores
+    assert (score["activityProgress"], score["gradingProgress"]) == ("Completed", "FullyGraded")
+    assert score["scoreGiven"] == float(first_question.points)
+    assert score["scoreMaximum"] == 3
+    assert score["userId"] == ANN.sub
+    assert GradeSync.objects.get().state == SyncState.SENT
+
+
+def test_grades_wait_while_the_token_endpoint_is_down_and_go_when_it_is_back(lms, live_server):
+    from lti.grades import grades_sweep
+
+    launch(lms, TOM, roles=[INSTRUCTOR])
+    exam = exam_in(course_of_context())
+    deep_link(lms, [exam.pk])
+    _, session = launch(lms, ANN, **lms.resource_link_for(0))
+    attempt_id = api(session, live_server, "POST", f"exams/{exam.pk}/attempts/", json={}).json()[
+        "id"
+    ]
+    api(session, live_server, "POST", f"attempts/{attempt_id}/start/")
+    lms.token_endpoint_down = True
+
+    api(session, live_server, "POST", f"attempts/{attempt_id}/submit/")
+
+    row = GradeSync.objects.get()
+    assert (row.state, row.tries) == (SyncState.PENDING, 1)
+    assert "503" in row.last_error or "access token" in row.last_error
+    assert lms.scores == []
+    lms.token_endpoint_down = False
+    GradeSync.objects.update(next_try_at=row.created)  # due now
+
+    assert grades_sweep() == 1
+
+    (score,) = lms.scores
+    assert score["gradingProgress"] == "FullyGraded"
+    assert grades_sweep() == 0  # sent once: a second run posts nothing
+    assert len(lms.scores) == 1
