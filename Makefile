@@ -7,7 +7,7 @@ PY := $(VENV)/bin/python
 VENV_STAMP := $(VENV)/.requirements-installed
 
 .DEFAULT_GOAL := help
-.PHONY: help venv node-deps locale messages run test check worker beat migrate seed clean bench
+.PHONY: help venv node-deps locale messages run lti-demo test check worker beat migrate seed clean bench
 .PHONY: check-lint check-format check-types check-imports check-migrations
 
 help: ## List the targets
@@ -38,6 +38,9 @@ messages: venv ## Gather marked strings into the translation catalogs (then tran
 
 run: venv locale ## Migrate, seed demo users, serve 127.0.0.1:$PORT (8000) plus a Celery worker
 	@scripts/run.sh
+
+lti-demo: venv locale ## `make run` plus a test LTI 1.3 platform on 127.0.0.1:$LTI_PORT (8800), registered
+	@scripts/lti_demo.sh
 
 test: ## Install what tests need, start throwaway PostgreSQL + Redis, run check and all tests
 	@PYTHON="$(PYTHON)" MAKE="$(MAKE)" scripts/test.sh

@@ -26,6 +26,7 @@ STAFF_ROLES = {"Instructor", "TeachingAssistant", "ContentDeveloper", "Administr
 CONTEXT_ROLE_PREFIX = "http://purl.imsglobal.org/vocab/lis/v2/membership"
 TRACK_PARAMETER = "exam_track"  # a launch's custom parameter: verified | audit
 EXAM_PARAMETER = "exam_id"  # the custom parameter of a resource link to one exam
+LTI_COURSE_PREFIX = "course-v1:lti+"  # the courses launches create
 CLAIM = "https://purl.imsglobal.org/spec/lti/claim/"
 AGS_CLAIM = "https://purl.imsglobal.org/spec/lti-ags/claim/endpoint"
 
@@ -98,7 +99,8 @@ def _user_for(issuer: str, claims: dict[str, Any]) -> "User":
 
 def _course_for(deployment: Deployment, context: dict[str, Any]) -> LaunchContext:
     """The course of (deployment, context id), created on the first launch with the
-    context's title; the title follows the platform."""
+    context's title; the title of a course made that way follows the platform (a course
+    attached by hand, `lti_platform --attach`, keeps its own)."""
     context_id = str(context["id"])
     title = str(context.get("title") or context.get("label") or context_id)[:255]
     place = (
@@ -107,12 +109,12 @@ def _course_for(deployment: Deployment, context: dict[str, Any]) -> LaunchContex
         .first()
     )
     if place is None:
-        course_key = f"course-v1:lti+d{deployment.pk}+{_digest(context_id)}"
+        course_key = f"{LTI_COURSE_PREFIX}d{deployment.pk}+{_digest(context_id)}"
         course, _ = Course.objects.get_or_create(course_id=course_key, defaults={"name": title})
         place, _ = LaunchContext.objects.get_or_create(
             deployment=deployment, context_id=context_id, defaults={"course": course}
         )
-    elif place.course.name != title:
+    elif place.course.course_id.startswith(LTI_COURSE_PREFIX) and place.course.name != title:
         place.course.name = title
         place.course.save(update_fields=["name", "modified"])
     return place

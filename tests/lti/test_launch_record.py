@@ -141,3 +141,13 @@ def test_the_course_setting_decides_the_track_without_the_parameter(deployment):
 
 def test_short_role_names_and_vocabulary_uris_read_the_same():
     assert context_roles(["Learner", MEMBERSHIP + "Instructor"]) == {"Learner", "Instructor"}
+
+
+def test_a_course_attached_by_hand_keeps_its_name(deployment, course):
+    LaunchContext.objects.create(deployment=deployment, context_id="ctx-1", course=course)
+
+    launched = launch_record(deployment=deployment, claims=claims(title="Renamed in the LMS"))
+
+    launched.course.refresh_from_db()
+    assert launched.course == course
+    assert launched.course.name == course.name

@@ -1,4 +1,5 @@
-"""Register an LTI 1.3 platform (or update it), with its deployment ids."""
+"""Register an LTI 1.3 platform (or update it), with its deployment ids; optionally attach a
+platform course (context id) to an existing course here instead of a new one."""
 
 from typing import Any
 
@@ -6,7 +7,8 @@ from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import transaction
 
-from lti.models import Deployment, Platform
+from exams.models import Course
+from lti.models import Deployment, LaunchContext, Platform
 
 
 class Command(BaseCommand):
@@ -22,6 +24,14 @@ class Command(BaseCommand):
         parser.add_argument("--audience", default="")
         parser.add_argument(
             "--deployment", action="append", required=True, help="A deployment id (repeatable)."
+        )
+        parser.add_argument(
+            "--attach",
+            action="append",
+            default=[],
+            metavar="CONTEXT_ID=COURSE_ID",
+            help="Launches from this context (of the first deployment) open this existing "
+            "course (repeatable).",
         )
 
     @transaction.atomic
@@ -42,6 +52,16 @@ class Command(BaseCommand):
                 "; ".join(f"{k}: {' '.join(v)}" for k, v in error.message_dict.items())
             ) from None
         platform.save()
-        for deployment_id in options["deployment"]:
-            Deployment.objects.get_or_create(platform=platform, deployment_id=deployment_id)
+        deployments = [
+            Deployment.objects.get_or_create(platform=platform, deployment_id=deployment_id)[0]
+            for deployment_id in options["deployment"]
+        ]
+        for pair in options["attach"]:
+            context_id, _, course_id = pair.partition("=")
+            course = Course.objects.filter(course_id=course_id).first()
+            if not context_id or course is None:
+                raise CommandError(f"--attach {pair}: give CONTEXT_ID=COURSE_ID of a course here.")
+            LaunchContext.objects.update_or_create(
+                deployment=deployments[0], context_id=context_id, defaults={"course": course}
+            )
         self.stdout.write(f"Registered {platform}: deployments {', '.join(options['deployment'])}.")
