@@ -2,6 +2,7 @@
 linking whose answer the platform's own validation accepts, and grades it records."""
 
 import pytest
+import requests
 
 from exams.models import Course, Enrollment
 from exams.statuses import AttemptStatus as S
@@ -134,3 +135,52 @@ def test_grades_wait_while_the_token_endpoint_is_down_and_go_when_it_is_back(lms
     assert score["gradingProgress"] == "FullyGraded"
     assert grades_sweep() == 0  # sent once: a second run posts nothing
     assert len(lms.scores) == 1
+
+
+def test_a_proctored_exam_is_pending_manual_until_its_review_passes_and_a_replay_adds_nothing(
+    lms, live_server
+):
+    import json
+
+    from django.utils import timezone
+
+    from exams import services
+    from exams.models import ExamType
+    from proctoring import signing
+    from tests.factories import AttemptFactory
+    from tests.proctoring.conftest import SECRET, review
+
+    launch(lms, TOM, roles=[INSTRUCTOR])
+    course = course_of_context()
+    course.proctored_exams_enabled = True
+    course.proctoring_provider = "simulated"
+    course.save()
+    exam = exam_in(course, exam_type=ExamType.PROCTORED)
+    deep_link(lms, [exam.pk])
+    launch(lms, ANN, **lms.resource_link_for(0))
+    learner = LaunchUser.objects.get(sub=ANN.sub).user
+    attempt = AttemptFactory(exam=exam, learner=learner, graded=True, taking_as_proctored=True)
+
+    services.attempt_session_submitted(attempt_id=attempt.pk)
+
+    (pending,) = lms.scores
+    assert (pending["activityProgress"], pending["gradingProgress"]) == (
+        "Submitted",
+        "PendingManual",
+    )
+    assert "scoreGiven" not in pending
+    body = json.dumps(review(attempt.attempt_code, "passed")).encode()
+    for _ in range(2):  # the vendor sends its callback twice
+        headers = signing.signed_headers(secret=SECRET, body=body, now=timezone.now())
+        answer = requests.post(
+            f"{live_server.url}/api/v1/proctoring/simulated/callback/",
+            data=body,
+            headers={**headers, "Content-Type": "application/json"},
+            timeout=10,
+        )
+        assert answer.status_code in (200, 202), answer.text
+
+    assert len(lms.scores) == 2
+    final = lms.scores[-1]
+    assert (final["gradingProgress"], final["scoreGiven"]) == ("FullyGraded", 7.5)
+    assert GradeSync.objects.filter(state=SyncState.SENT).count() == 2
