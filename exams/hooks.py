@@ -3,7 +3,8 @@
 `proctoring` registers what the exam page shows during setup (steps, the software's link, the
 liveness channel), what support staff may read of its records, the hand review support staff
 make from the attempt's admin page, and the inlines that page shows of its records. Without
-it, pages show generic text and the attempt admin offers no hand review.
+it, pages show generic text and the attempt admin offers no hand review. `lti` registers a
+remark per attempt for the dashboard (where its grade stands with the LMS).
 """
 
 from collections.abc import Callable
@@ -15,6 +16,8 @@ _proctoring_ui: Callable[[Attempt], Any] | None = None
 # (attempt_id, result, actor) -> None; raises a DomainError when the review cannot be settled.
 _hand_review: Callable[..., None] | None = None
 _attempt_inlines: list[type] = []
+# attempt ids -> {attempt id: a short remark for the dashboard's row}; one query each.
+_attempt_remarks: list[Callable[[list[int]], dict[int, str]]] = []
 # app label -> model name -> the actions support staff may take on it (see exams.support).
 _support_permissions: dict[str, dict[str, tuple[str, ...]]] = {}
 
@@ -63,3 +66,20 @@ def register_attempt_inline(inline: type) -> None:
 
 def attempt_inlines() -> tuple[type, ...]:
     return tuple(_attempt_inlines)
+
+
+def register_attempt_remarks(function: Callable[[list[int]], dict[int, str]]) -> None:
+    """Add a remark to attempts' rows on the dashboard (for example their grade's sync)."""
+    if function not in _attempt_remarks:
+        _attempt_remarks.append(function)
+
+
+def attempt_remarks(attempt_ids: list[int]) -> dict[int, list[str]]:
+    """Every registered remark of these attempts, by attempt id."""
+    remarks: dict[int, list[str]] = {}
+    if not attempt_ids:
+        return remarks
+    for function in _attempt_remarks:
+        for attempt_id, text in function(attempt_ids).items():
+            remarks.setdefault(attempt_id, []).append(text)
+    return remarks

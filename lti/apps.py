@@ -9,7 +9,7 @@ class LtiConfig(AppConfig):
     def ready(self) -> None:
         """Default the app's settings, register its tasks, and post grades when attempts
         change (the exams app's events, no model signals)."""
-        from exams import events
+        from exams import events, hooks
         from exams.conf import settings_defaults
 
         settings_defaults(
@@ -19,7 +19,9 @@ class LtiConfig(AppConfig):
             LTI_NONCE_SECONDS=3600,
         )
         from lti import receivers, tasks  # noqa: F401 (tasks: registers them)
+        from lti.grades import grade_remarks
 
         events.attempt_status_changed.connect(
             receivers.on_attempt_status_changed, dispatch_uid="lti-attempt-status"
         )
+        hooks.register_attempt_remarks(grade_remarks)

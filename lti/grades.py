@@ -24,6 +24,7 @@ import requests
 from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from pylti1p3.assignments_grades import AssignmentsGradesService
 from pylti1p3.contrib.django.service_connector import DjangoServiceConnector
 from pylti1p3.exception import LtiException
@@ -217,3 +218,22 @@ def grades_sweep(*, now: datetime | None = None) -> int:
     for attempt_id in list(missing):
         grades_record(attempt_id=attempt_id, now=now)
     return grades_send_due(now=now)
+
+
+def grade_remarks(attempt_ids: list[int]) -> dict[int, str]:
+    """Where each attempt's newest grade stands with the LMS, for the dashboard. One query."""
+    newest: dict[int, GradeSync] = {}
+    for row in GradeSync.objects.filter(attempt_id__in=attempt_ids).order_by("timestamp", "id"):
+        newest[row.attempt_id] = row
+    return {attempt_id: _remark(row) for attempt_id, row in newest.items()}
+
+
+def _remark(row: GradeSync) -> str:
+    if row.state == SyncState.SENT:
+        return _("Grade sent to the LMS (%(progress)s).") % {"progress": row.grading_progress}
+    if row.last_error:
+        return _("Grade not yet accepted by the LMS (try %(tries)d): %(error)s") % {
+            "tries": row.tries,
+            "error": row.last_error[:160],
+        }
+    return _("Grade waiting to be sent to the LMS.")

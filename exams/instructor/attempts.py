@@ -9,7 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from exams import services
+from exams import hooks, services
 from exams.exceptions import DomainError, InvalidInput, NotFound
 from exams.instructor.common import acting_user, dashboard_url, filters_of, staff_course_or_404
 from exams.models import Attempt, Course
@@ -17,6 +17,7 @@ from exams.permissions import access_attempt_as_staff
 from exams.policy import Action
 from exams.selectors.staff import (
     AttemptPage,
+    AttemptRow,
     attempt_filters_clean,
     attempt_status_chart,
     attempts_for_course,
@@ -45,10 +46,19 @@ def dashboard(request: HttpRequest, course_id: str) -> HttpResponse:
         "filters": filters,
         "filtered": any(filters.values()),
         "page": page,
+        "rows": _with_remarks(page),
         "error": error,
         "charts": attempt_status_chart(course=course),
     }
     return render(request, "exams/instructor/dashboard.html", context, status=400 if error else 200)
+
+
+def _with_remarks(page: AttemptPage | None) -> list[tuple[AttemptRow, list[str]]]:
+    """The page's rows, each with what other apps remark on it (exams.hooks)."""
+    if page is None:
+        return []
+    remarks = hooks.attempt_remarks([row.id for row in page.results])
+    return [(row, remarks.get(row.id, [])) for row in page.results]
 
 
 def _attempt_of_course(

@@ -132,3 +132,17 @@ def test_the_sweep_records_a_grade_whose_event_was_lost(linked):
     grades_sweep()
 
     assert GradeSync.objects.filter(attempt=attempt, revision=S.COMPLETED).count() == 1
+
+
+def test_the_dashboard_shows_where_each_grade_stands_with_the_lms(linked, client, instructor):
+    attempt = attempt_of(linked)
+    (row,) = grades_record(attempt_id=attempt.pk)
+    client.force_login(instructor)
+    dashboard = f"/courses/{attempt.course.course_id}/instructor/"
+
+    assert "Grade waiting to be sent to the LMS." in client.get(dashboard).text
+    grade_send(sync_id=row.pk)
+    page = client.get(dashboard).text
+    assert "Grade not yet accepted by the LMS (try 1): ConnectionError" in page
+    GradeSync.objects.update(state=SyncState.SENT)
+    assert "Grade sent to the LMS (FullyGraded)." in client.get(dashboard).text
