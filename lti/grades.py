@@ -18,7 +18,6 @@ chose. An attempt taken without proctoring is FullyGraded when it ends.
 import logging
 from datetime import datetime, timedelta
 from decimal import Decimal
-from typing import Any
 
 import requests
 from django.db import transaction
@@ -40,13 +39,12 @@ from lti.models import (
     SyncState,
     UnsatisfactoryGrade,
 )
-from lti.tool_conf import ToolConf
+from lti.tool_conf import TimeoutSession, ToolConf
 
 log = logging.getLogger(__name__)
 
 S = AttemptStatus
 SCORE_SCOPE = "https://purl.imsglobal.org/spec/lti-ags/scope/score"
-REQUEST_TIMEOUT_SECONDS = 10
 MAX_DELAY = timedelta(hours=1)
 RECORD_BATCH = 500
 # The statuses that mean something to a gradebook (see grade_of).
@@ -115,21 +113,13 @@ def grades_record(*, attempt_id: int, now: datetime | None = None) -> list[Grade
     return recorded
 
 
-class _Session(requests.Session):
-    """Every call to a platform gives up after REQUEST_TIMEOUT_SECONDS."""
-
-    def request(self, *args: Any, **kwargs: Any) -> requests.Response:
-        kwargs.setdefault("timeout", REQUEST_TIMEOUT_SECONDS)
-        return super().request(*args, **kwargs)
-
-
 def _post(row: GradeSync) -> None:
     link = row.resource_link
     platform = link.deployment.platform
     registration = ToolConf().find_registration_by_params(platform.issuer, platform.client_id)
     scopes = list(link.scopes) or [SCORE_SCOPE]
     service = AssignmentsGradesService(
-        DjangoServiceConnector(registration, requests_session=_Session()),
+        DjangoServiceConnector(registration, requests_session=TimeoutSession()),
         {"scope": scopes, "lineitem": link.lineitem},
     )
     grade = (

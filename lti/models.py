@@ -108,6 +108,9 @@ class LaunchContext(TimeStampedModel):
         default=UnsatisfactoryGrade.ZERO,
         help_text=_("What the platform's gradebook gets after an Unsatisfactory review."),
     )
+    memberships_url = models.URLField(
+        max_length=1024, blank=True, help_text=_("The platform's roster (NRPS) of this course.")
+    )
 
     class Meta:
         constraints = [

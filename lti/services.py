@@ -29,6 +29,7 @@ EXAM_PARAMETER = "exam_id"  # the custom parameter of a resource link to one exa
 LTI_COURSE_PREFIX = "course-v1:lti+"  # the courses launches create
 CLAIM = "https://purl.imsglobal.org/spec/lti/claim/"
 AGS_CLAIM = "https://purl.imsglobal.org/spec/lti-ags/claim/endpoint"
+NRPS_CLAIM = "https://purl.imsglobal.org/spec/lti-nrps/claim/namesroleservice"
 
 
 @dataclass(frozen=True)
@@ -139,21 +140,45 @@ def launch_record(*, deployment: Deployment, claims: dict[str, Any]) -> Launched
     course = place.course
     roles = list(claims.get(CLAIM + "roles") or [])
     staff = is_staff_launch(roles)
-    if staff:
-        role = RoleName.INSTRUCTOR if "Instructor" in context_roles(roles) else RoleName.STAFF
-        CourseRole.objects.filter(user=user, course=course).exclude(role=role).delete()
-        CourseRole.objects.get_or_create(user=user, course=course, role=role)
-    else:
-        CourseRole.objects.filter(user=user, course=course).delete()
-        track = _track(place, _custom(claims))
-        Enrollment.objects.update_or_create(
-            user=user, course=course, defaults={"mode": track, "is_active": True}
-        )
+    membership_record(user, place, roles, track=_track(place, _custom(claims)))
+    roster = claims.get(NRPS_CLAIM)
+    roster_url = (
+        str(roster.get("context_memberships_url") or "") if isinstance(roster, dict) else ""
+    )
+    if roster_url and roster_url != place.memberships_url:
+        place.memberships_url = roster_url[:1024]
+        place.save(update_fields=["memberships_url", "modified"])
     exam = _exam_of(course, claims)
     link = claims.get(CLAIM + "resource_link")
     if isinstance(link, dict) and link.get("id"):
         _link_record(deployment, str(link["id"]), exam, claims, None if staff else user)
     return Launched(user=user, course=course, is_staff=staff, exam=exam)
+
+
+def membership_record(
+    user: "User", place: LaunchContext, roles: list[Any], *, track: str, active: bool = True
+) -> None:
+    """The user's place in the course as the platform says: staff get a course role (an
+    enrollment they already have stays), learners an enrollment in `track`, active or not; a
+    role the platform no longer gives goes."""
+    course = place.course
+    if is_staff_launch(roles):
+        role = RoleName.INSTRUCTOR if "Instructor" in context_roles(roles) else RoleName.STAFF
+        CourseRole.objects.filter(user=user, course=course).exclude(role=role).delete()
+        if active:
+            CourseRole.objects.get_or_create(user=user, course=course, role=role)
+        else:
+            CourseRole.objects.filter(user=user, course=course).delete()
+        return
+    CourseRole.objects.filter(user=user, course=course).delete()
+    Enrollment.objects.update_or_create(
+        user=user, course=course, defaults={"mode": track, "is_active": active}
+    )
+
+
+def user_for(issuer: str, person: dict[str, Any]) -> "User":
+    """The local user of a platform's person (a launch's claims or a roster's member)."""
+    return _user_for(issuer, person)
 
 
 def _custom(claims: dict[str, Any]) -> dict[str, Any]:

@@ -6,6 +6,7 @@ names no client id is accepted only when the issuer has exactly one active regis
 
 from typing import Any
 
+import requests
 from pylti1p3.deployment import Deployment as LtiDeployment
 from pylti1p3.exception import LtiException
 from pylti1p3.registration import Registration
@@ -66,3 +67,15 @@ class ToolConf(ToolConfAbstract[Any]):
 
     def get_jwks(self, iss: str | None = None, client_id: str | None = None, **kwargs: Any) -> Any:
         return keys.jwks()["keys"]
+
+
+REQUEST_TIMEOUT_SECONDS = 10
+
+
+class TimeoutSession(requests.Session):
+    """For pylti1p3's calls to a platform's services: each gives up after
+    REQUEST_TIMEOUT_SECONDS (the library sets no timeout of its own)."""
+
+    def request(self, *args: Any, **kwargs: Any) -> requests.Response:
+        kwargs.setdefault("timeout", REQUEST_TIMEOUT_SECONDS)
+        return super().request(*args, **kwargs)

@@ -11,4 +11,5 @@ urlpatterns = [
     path("launch/", views.launch, name="launch"),
     path("jwks/", views.jwks, name="jwks"),
     path("deep-link/<str:launch_id>/", views.deep_link_response, name="deep-link"),
+    path("courses/<str:course_id>/roster/", views.roster_sync, name="roster-sync"),
 ]

@@ -9,11 +9,12 @@ from decimal import Decimal
 from typing import Any
 from urllib.parse import urlsplit
 
+from django.contrib import messages
 from django.contrib.auth import login
 from django.contrib.auth.decorators import login_required
 from django.db.models import Sum
-from django.http import HttpRequest, HttpResponse, JsonResponse
-from django.shortcuts import render
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
@@ -23,8 +24,11 @@ from pylti1p3.exception import LtiException
 from pylti1p3.lineitem import LineItem
 
 from exams import integrations
+from exams.exceptions import DomainError, NotFound
 from exams.models import Exam, ExamType, Question
-from lti import keys
+from exams.permissions import access_course_as_staff
+from exams.policy import Action
+from lti import keys, roster
 from lti.launches import (
     CLAIM,
     DEEP_LINKING,
@@ -213,6 +217,35 @@ def deep_link_response(request: HttpRequest, launch_id: str) -> HttpResponse:
     return _in_platform_frame(
         render(request, "lti/deep_link_return.html", context), posts_to=return_url
     )
+
+
+@login_required
+@require_POST
+def roster_sync(request: HttpRequest, course_id: str) -> HttpResponse:
+    """Staff sync the course's roster from the platform, then see the dashboard."""
+    try:
+        course = access_course_as_staff(request.user, course_id, Action.SETTINGS_CHANGE)
+    except NotFound:
+        raise Http404("No such course.") from None
+    try:
+        synced = roster.roster_sync(course=course)
+    except DomainError as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(
+            request,
+            _(
+                "Roster synced: %(members)d members (%(staff)d staff, %(learners)d learners, "
+                "%(inactive)d inactive)."
+            )
+            % {
+                "members": synced.members,
+                "staff": synced.staff,
+                "learners": synced.learners,
+                "inactive": synced.inactive,
+            },
+        )
+    return redirect(reverse("exams:instructor-dashboard", args=[course.course_id]))
 
 
 @require_GET

@@ -203,6 +203,8 @@ TABLE_ROWS: dict[str, dict[str, tuple[Any, ...]]] = {
     "lti:launch": {"POST": (400,) * 8},
     "lti:jwks": {"GET": EVERYONE},
     "lti:deep-link": {"POST": but((400,) * 8, anonymous=LOGIN)},
+    # A roster sync is a staff door (302: back to the dashboard, with what the sync said).
+    "lti:roster-sync": {"POST": staff(A.SETTINGS_CHANGE, ok=302, page=True)},
     # The learner's pages.
     "exams:home": {"GET": SIGNED_IN},
     "exams:course": {"GET": PAGE_LEARNERS},
@@ -509,6 +511,10 @@ REQUESTS: dict[tuple[str, str], Request] = {
     ("lti:login", "POST"): lambda w: (reverse("lti:login"), {"data": {"iss": "https://x.example"}}),
     ("lti:launch", "POST"): lambda w: (reverse("lti:launch"), {"data": {"id_token": "x"}}),
     ("lti:jwks", "GET"): lambda w: (reverse("lti:jwks"), {}),
+    ("lti:roster-sync", "POST"): lambda w: (
+        reverse("lti:roster-sync", args=[w.course.course_id]),
+        {},
+    ),
     ("lti:deep-link", "POST"): lambda w: (
         reverse("lti:deep-link", args=["launch-that-is-not-there"]),
         {"data": {"exam": "1"}},
