@@ -17,6 +17,7 @@ class LtiConfig(AppConfig):
             LTI_KEY_GRACE_SECONDS=7 * 24 * 3600,
             # A launch's nonce is refused again for this long (an id_token's lifetime is less).
             LTI_NONCE_SECONDS=3600,
+            LTI_REGISTRATION_LINK_SECONDS=24 * 3600,
         )
         from lti import receivers, tasks  # noqa: F401 (tasks: registers them)
         from lti.grades import grade_remarks

@@ -10,6 +10,7 @@ urlpatterns = [
     path("login/", views.login_initiation, name="login"),
     path("launch/", views.launch, name="launch"),
     path("jwks/", views.jwks, name="jwks"),
+    path("register/<str:invitation>/", views.register, name="register"),
     path("deep-link/<str:launch_id>/", views.deep_link_response, name="deep-link"),
     path("courses/<str:course_id>/roster/", views.roster_sync, name="roster-sync"),
 ]

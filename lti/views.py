@@ -9,6 +9,7 @@ from decimal import Decimal
 from typing import Any
 from urllib.parse import urlsplit
 
+import requests
 from django.contrib import messages
 from django.contrib.auth import login
 from django.contrib.auth.decorators import login_required
@@ -28,7 +29,7 @@ from exams.exceptions import DomainError, NotFound
 from exams.models import Exam, ExamType, Question
 from exams.permissions import access_course_as_staff
 from exams.policy import Action
-from lti import keys, roster
+from lti import keys, registration, roster
 from lti.launches import (
     CLAIM,
     DEEP_LINKING,
@@ -246,6 +247,35 @@ def roster_sync(request: HttpRequest, course_id: str) -> HttpResponse:
             },
         )
     return redirect(reverse("exams:instructor-dashboard", args=[course.course_id]))
+
+
+@csrf_exempt
+@require_GET
+def register(request: HttpRequest, invitation: str) -> HttpResponse:
+    """Dynamic Registration: the platform opens this page (in its frame or a window) with its
+    OpenID configuration URL; the tool registers with it and tells the page's opener it is
+    done. Only with a valid invitation (manage.py lti_registration_url)."""
+    if not registration.invitation_valid(invitation):
+        return _refused(
+            request,
+            LaunchRefused(
+                403,
+                "lti_bad_invitation",
+                _("This registration link is not valid or has expired. Ask for a new one."),
+            ),
+        )
+    try:
+        platform = registration.Registration(request).register()
+    except (LtiException, requests.RequestException, KeyError, ValueError, AssertionError) as error:
+        return _refused(
+            request,
+            LaunchRefused(
+                400,
+                "lti_registration_failed",
+                _("The platform's registration did not complete: %(error)s") % {"error": error},
+            ),
+        )
+    return _in_platform_frame(render(request, "lti/registered.html", {"platform": platform}))
 
 
 @require_GET

@@ -333,6 +333,8 @@ REPORTS_RETENTION_DAYS = int(os.environ.get("REPORTS_RETENTION_DAYS", "30"))
 LTI_KEY_GRACE_SECONDS = int(os.environ.get("LTI_KEY_GRACE_SECONDS", str(7 * 24 * 3600)))
 # A launch's nonce is refused again for this long (longer than any id_token lives).
 LTI_NONCE_SECONDS = int(os.environ.get("LTI_NONCE_SECONDS", "3600"))
+# A Dynamic Registration link (manage.py lti_registration_url) works this long.
+LTI_REGISTRATION_LINK_SECONDS = int(os.environ.get("LTI_REGISTRATION_LINK_SECONDS", "86400"))
 
 LOGGING = {
     "version": 1,

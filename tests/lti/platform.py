@@ -85,7 +85,7 @@ from html.parser import HTMLParser
 from http import HTTPStatus
 from importlib import resources
 from typing import Any
-from urllib.parse import parse_qsl, urljoin
+from urllib.parse import parse_qsl, urlencode, urljoin
 from wsgiref.headers import Headers
 from wsgiref.simple_server import WSGIRequestHandler, WSGIServer, make_server
 
@@ -699,7 +699,11 @@ _ROUTES: list[tuple[str, str, str]] = [
     ("GET", r"/contexts/(?P<slug>[^/]+)/lineitems/(?P<item>[^/]+)/results", "_results"),
     ("GET", r"/contexts/(?P<slug>[^/]+)/memberships", "_memberships"),
     ("GET", r"/start/(?P<what>[a-z-]+)(?:/(?P<index>\d+))?", "_start"),
+    ("GET", r"/\.well-known/openid-configuration", "_openid_configuration"),
+    ("POST", r"/register", "_dynamic_register"),
 ]
+
+TOOL_CONFIGURATION = "https://purl.imsglobal.org/spec/lti-tool-configuration"
 
 DEMO_LEARNER = PlatformUser("learner-1", "Lea Learner", "lea@example.com", "Lea", "Learner")
 DEMO_INSTRUCTOR = PlatformUser(
@@ -739,6 +743,9 @@ class TestPlatform:
         self.scores: list[dict[str, Any]] = []
         self.token_requests: list[dict[str, Any]] = []
         self.errors: list[str] = []
+        # Dynamic Registration: the token the platform hands the tool, what tools sent.
+        self.registration_token = secrets.token_urlsafe(16)
+        self.dynamic_registrations: list[dict[str, Any]] = []
         self._launch_requests: dict[str, LaunchRequest] = {}
         self._contexts: dict[str, _Context] = {}
         self._item_links: list[tuple[str, str | None]] = []
@@ -1210,6 +1217,76 @@ class TestPlatform:
 
     def _jwks(self, request: Request) -> _Reply:
         return _json(200, {"keys": self._registration_jwks()})
+
+    # LTI Dynamic Registration 1.0: lti1p3platform has none, so this is glue of our own (the
+    # platform's OpenID configuration and its registration endpoint, checking what the spec
+    # requires of the tool's configuration).
+
+    def registration_url(self, tool_register_url: str) -> str:
+        """The tool's registration URL as a platform opens it: with this platform's OpenID
+        configuration URL and a registration token."""
+        query = urlencode(
+            {
+                "openid_configuration": self.issuer + "/.well-known/openid-configuration",
+                "registration_token": self.registration_token,
+            }
+        )
+        return f"{tool_register_url}{'&' if '?' in tool_register_url else '?'}{query}"
+
+    def _openid_configuration(self, request: Request) -> _Reply:
+        return _json(
+            200,
+            {
+                "issuer": self.issuer,
+                "authorization_endpoint": self.auth_login_url,
+                "token_endpoint": self.auth_token_url,
+                "jwks_uri": self.key_set_url,
+                "registration_endpoint": self.issuer + "/register",
+                "scopes_supported": [
+                    SCOPE_LINEITEM,
+                    SCOPE_SCORE,
+                    SCOPE_RESULT_READONLY,
+                    SCOPE_NRPS,
+                ],
+                "response_types_supported": ["id_token"],
+                "id_token_signing_alg_values_supported": ["RS256"],
+                "https://purl.imsglobal.org/spec/lti-platform-configuration": {
+                    "product_family_code": "test-platform",
+                    "version": "1.0",
+                    "messages_supported": [
+                        {"type": RESOURCE_LINK_REQUEST},
+                        {"type": DEEP_LINKING_REQUEST},
+                    ],
+                },
+            },
+        )
+
+    def _dynamic_register(self, request: Request) -> _Reply:
+        if request.headers.get("Authorization") != f"Bearer {self.registration_token}":
+            return _reply(401, "registration token missing or wrong")
+        tool = request.json if isinstance(request.json, dict) else {}
+        config = tool.get(TOOL_CONFIGURATION)
+        missing = [
+            name
+            for name in ("initiate_login_uri", "jwks_uri", "redirect_uris", "client_name")
+            if not tool.get(name)
+        ]
+        if not isinstance(config, dict) or not config.get("target_link_uri"):
+            missing.append(TOOL_CONFIGURATION)
+        if tool.get("token_endpoint_auth_method") != "private_key_jwt":
+            missing.append("token_endpoint_auth_method=private_key_jwt")
+        if missing:
+            return _reply(400, f"tool configuration lacks {', '.join(missing)}")
+        with self._lock:
+            self.dynamic_registrations.append(tool)
+        base = str(tool["initiate_login_uri"]).rsplit("/lti/login/", 1)[0]
+        self.register_tool(base)
+        answer = {
+            **tool,
+            "client_id": self.client_id,
+            TOOL_CONFIGURATION: {**config, "deployment_id": self.deployment_id},
+        }
+        return _json(201, answer)
 
     def _auth(self, request: Request) -> _Reply:
         try:
