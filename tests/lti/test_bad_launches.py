@@ -119,9 +119,13 @@ def test_a_deep_link_answer_from_someone_not_staff_of_the_course_is_refused(lms)
             learner_session.cookies.set(cookie.name, cookie.value)
     before = counts()
 
-    response = post_form(learner_session, picker, "lti-picker", {"exam": "1"})
+    token = learner_session.cookies["csrftoken"]  # the learner's own CSRF token
+    response = post_form(
+        learner_session, picker, "lti-picker", {"exam": "1", "csrfmiddlewaretoken": token}
+    )
 
-    assert response.status_code in (400, 403), response.text[:300]
+    assert response.status_code == 403, response.text[:300]
+    assert 'data-code="lti_not_staff"' in response.text
     assert "lti-return" not in response.text
     assert counts() == before
     assert lms.deep_link_items == []

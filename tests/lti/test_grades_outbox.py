@@ -146,3 +146,21 @@ def test_the_dashboard_shows_where_each_grade_stands_with_the_lms(linked, client
     assert "Grade not yet accepted by the LMS (try 1): ConnectionError" in page
     GradeSync.objects.update(state=SyncState.SENT)
     assert "Grade sent to the LMS (FullyGraded)." in client.get(dashboard).text
+
+
+def test_a_cleared_attempt_posts_nothing_new_until_the_retake_ends(linked, instructor):
+    from exams import services
+
+    attempt = attempt_of(linked)
+    grades_record(attempt_id=attempt.pk)
+
+    services.attempt_clear(attempt_id=attempt.pk, actor=instructor)
+
+    assert not GradeSync.objects.exists()  # the cleared attempt's waiting grade goes with it
+    retake = AttemptFactory(exam=linked["exam"], learner=linked["learner"], started=True)
+    assert grades_record(attempt_id=retake.pk) == []
+    assert grades_sweep() == 0
+    retake.status, retake.points_earned, retake.points_possible = S.COMPLETED, 3, 10
+    retake.save()
+    (row,) = grades_record(attempt_id=retake.pk)
+    assert row.score_given == 3
