@@ -105,3 +105,26 @@ def target_on_this_host(request: HttpRequest, target: str | None) -> None:
         raise LaunchRefused(
             400, "lti_wrong_target", _("This launch points at another site, not this tool.")
         )
+
+
+MAX_KEY = 255  # the longest sub, context id or resource link id this tool stores
+
+
+def claims_check(claims: dict[str, Any]) -> None:
+    """What the tool needs of a validated launch: a person (`sub`), a course (`context.id`),
+    and keys it can store; else refused as a launch this tool cannot take."""
+    context = claims.get(CLAIM + "context")
+    if not claims.get("sub") or not isinstance(context, dict) or not context.get("id"):
+        raise LaunchRefused(
+            400, "lti_no_context", _("Launch this tool from a course, as a signed-in person.")
+        )
+    link = claims.get(CLAIM + "resource_link")
+    keys = [claims["sub"], context["id"]]
+    if isinstance(link, dict) and link.get("id"):
+        keys.append(link["id"])
+    if any(not isinstance(key, str | int) or len(str(key)) > MAX_KEY for key in keys):
+        raise LaunchRefused(
+            400,
+            "lti_invalid_claims",
+            _("This launch names its user, course or link in a way the tool cannot keep."),
+        )

@@ -34,6 +34,7 @@ from lti.launches import (
     CLAIM,
     DEEP_LINKING,
     LaunchRefused,
+    claims_check,
     message_launch,
     message_launch_restored,
     nonce_consume,
@@ -89,12 +90,7 @@ def launch(request: HttpRequest) -> HttpResponse:
     try:
         claims: dict[str, Any] = dict(message.get_launch_data())
         target_on_this_host(request, claims.get(CLAIM + "target_link_uri"))
-        if not claims.get("sub") or not isinstance(claims.get(CLAIM + "context"), dict):
-            raise LaunchRefused(
-                400,
-                "lti_no_context",
-                _("Launch this tool from a course, as a signed-in person."),
-            )
+        claims_check(claims)
         deep_linking = message.is_deep_link_launch()
         if deep_linking and not is_staff_launch(list(claims.get(CLAIM + "roles") or [])):
             raise LaunchRefused(

@@ -56,6 +56,10 @@ def assert_refused(response, status, code, before):
             "lti_wrong_target",
         ),
         ({Claim.CONTEXT: None}, False, "lti_no_context"),
+        ({Claim.CONTEXT: {"title": "No id"}}, False, "lti_no_context"),
+        ({"sub": "x" * 256}, False, "lti_invalid_claims"),
+        ({Claim.CONTEXT: {"id": ["a", "list"]}}, False, "lti_invalid_claims"),
+        ({Claim.RESOURCE_LINK: {"id": "r" * 300}}, False, "lti_invalid_claims"),
     ],
 )
 def test_a_tampered_launch_is_refused_and_creates_nothing(lms, tamper, foreign_key, code):
