@@ -213,6 +213,6 @@ def _link_record(
     if learner is not None:
         ResourceLaunch.objects.get_or_create(
             resource_link=link,
-            identity=learner.lti_identity,  # type: ignore[attr-defined]
+            identity=learner.lti_identity,
             defaults={"first_at": timezone.now()},
         )
