@@ -15,8 +15,8 @@ class LtiConfig(AppConfig):
         settings_defaults(
             # How long a retired tool key stays in the JWKS (platforms cache key sets).
             LTI_KEY_GRACE_SECONDS=7 * 24 * 3600,
-            # A launch's nonce is refused again for this long (an id_token's lifetime is less).
-            LTI_NONCE_SECONDS=3600,
+            # A launch's nonce is refused again for this long (pylti1p3 keeps it a day).
+            LTI_NONCE_SECONDS=25 * 3600,
             LTI_REGISTRATION_LINK_SECONDS=24 * 3600,
         )
         from lti import receivers, tasks  # noqa: F401 (tasks: registers them)

@@ -21,11 +21,10 @@ from decimal import Decimal
 
 import requests
 from django.db import transaction
-from django.db.models import F
+from django.db.models import Exists, F, OuterRef
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from pylti1p3.assignments_grades import AssignmentsGradesService
-from pylti1p3.contrib.django.service_connector import DjangoServiceConnector
 from pylti1p3.exception import LtiException
 from pylti1p3.grade import Grade
 
@@ -35,11 +34,12 @@ from lti.models import (
     GradeSync,
     LaunchContext,
     LaunchUser,
+    ResourceLaunch,
     ResourceLink,
     SyncState,
     UnsatisfactoryGrade,
 )
-from lti.tool_conf import TimeoutSession, ToolConf
+from lti.tool_conf import ServiceConnector, TimeoutSession, ToolConf
 
 log = logging.getLogger(__name__)
 
@@ -97,7 +97,7 @@ def grades_record(*, attempt_id: int, now: datetime | None = None) -> list[Grade
     for link in links:
         row, _ = GradeSync.objects.get_or_create(
             attempt=attempt,
-            revision=attempt.status,
+            revision=_revision(attempt),
             resource_link=link,
             defaults={
                 "user_sub": identity.sub,
@@ -119,7 +119,7 @@ def _post(row: GradeSync) -> None:
     registration = ToolConf().find_registration_by_params(platform.issuer, platform.client_id)
     scopes = list(link.scopes) or [SCORE_SCOPE]
     service = AssignmentsGradesService(
-        DjangoServiceConnector(registration, requests_session=TimeoutSession()),
+        ServiceConnector(registration, requests_session=TimeoutSession()),
         {"scope": scopes, "lineitem": link.lineitem},
     )
     grade = (
@@ -136,8 +136,15 @@ def _post(row: GradeSync) -> None:
     service.put_grade(grade)
 
 
+def _revision(attempt: Attempt) -> str:
+    """The grade's key within its attempt: the status and when the attempt reached it, so a
+    status that comes back (verified, rejected, verified again) is a grade of its own."""
+    return f"{attempt.status}@{attempt.modified.isoformat()}"
+
+
 def _delay(tries: int) -> timedelta:
-    return min(timedelta(seconds=30 * 2 ** (tries - 1)), MAX_DELAY)
+    """30 s, 1 min, 2 min, ... at most MAX_DELAY (the exponent is bounded: never overflows)."""
+    return min(timedelta(seconds=30 * 2 ** min(max(tries - 1, 0), 12)), MAX_DELAY)
 
 
 def grade_send(*, sync_id: int, now: datetime | None = None) -> str:
@@ -182,7 +189,13 @@ def grades_send_due(*, now: datetime | None = None, limit: int = 200) -> int:
         .order_by("timestamp", "id")
         .values_list("pk", flat=True)[:limit]
     )
-    return sum(grade_send(sync_id=pk, now=now) == SyncState.SENT for pk in due)
+    sent = 0
+    for pk in due:
+        try:
+            sent += grade_send(sync_id=pk, now=now) == SyncState.SENT
+        except Exception:  # one row's trouble must not stop the others' retries
+            log.exception("grade %s could not be tried", pk)
+    return sent
 
 
 def attempt_grades_sync(*, attempt_id: int, now: datetime | None = None) -> int:
@@ -200,9 +213,14 @@ def grades_sweep(*, now: datetime | None = None) -> int:
     """Record the grades of LTI attempts whose current status has none yet, then post the
     waiting grades that are due; return how many were sent."""
     now = now or timezone.now()
+    launched = ResourceLaunch.objects.filter(
+        identity__user_id=OuterRef("learner_id"), resource_link__exam_id=OuterRef("exam_id")
+    ).exclude(resource_link__lineitem="")
     missing = (
         Attempt.objects.filter(course__lti_context__isnull=False, status__in=GRADED)
-        .exclude(lti_grades__revision=F("status"))
+        .filter(Exists(launched))
+        .exclude(lti_grades__timestamp__gte=F("modified"))  # no grade since its last change
+        .order_by("modified")
         .values_list("pk", flat=True)[:RECORD_BATCH]
     )
     for attempt_id in list(missing):

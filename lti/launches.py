@@ -17,9 +17,12 @@ from pylti1p3.contrib.django import DjangoMessageLaunch, DjangoOIDCLogin
 from pylti1p3.contrib.django.launch_data_storage.cache import DjangoCacheDataStorage
 from pylti1p3.exception import LtiException
 
-from lti.tool_conf import ToolConf
+from lti.tool_conf import TimeoutSession, ToolConf
 
 CLAIM = "https://purl.imsglobal.org/spec/lti/claim/"
+AGS_CLAIM = "https://purl.imsglobal.org/spec/lti-ags/claim/endpoint"
+# How long a platform's key set is kept before it is fetched again.
+PLATFORM_KEYS_SECONDS = 300
 DEEP_LINKING = "https://purl.imsglobal.org/spec/lti-dl/claim/"
 
 
@@ -40,7 +43,15 @@ def oidc_login(request: HttpRequest) -> DjangoOIDCLogin:
 
 
 def message_launch(request: HttpRequest) -> DjangoMessageLaunch:
-    return DjangoMessageLaunch(request, ToolConf(), launch_data_storage=_storage())
+    """The launch as pylti1p3 validates it: `exp` and `iat` required, the platform's key set
+    fetched with a timeout and kept a few minutes."""
+    storage = _storage()
+    launch = DjangoMessageLaunch(
+        request, ToolConf(), launch_data_storage=storage, requests_session=TimeoutSession()
+    )
+    launch.set_public_key_caching(storage, cache_lifetime=PLATFORM_KEYS_SECONDS)
+    launch.set_jwt_verify_options({"verify_aud": False, "require": ["exp", "iat"]})
+    return launch
 
 
 def message_launch_restored(request: HttpRequest, launch_id: str) -> DjangoMessageLaunch | None:
@@ -80,6 +91,7 @@ def refusal_of(error: LtiException) -> LaunchRefused:
             _("This launch's state does not match the login it answers. Launch again."),
         ),
         ("Signature has expired", "lti_expired", _("This launch has expired. Launch again.")),
+        ('missing the "exp" claim', "lti_expired", _("This launch has expired. Launch again.")),
         (
             "Signature verification failed",
             "lti_bad_signature",
@@ -119,6 +131,25 @@ def claims_check(claims: dict[str, Any]) -> None:
             400, "lti_no_context", _("Launch this tool from a course, as a signed-in person.")
         )
     link = claims.get(CLAIM + "resource_link")
+    roles = claims.get(CLAIM + "roles", [])
+    custom = claims.get(CLAIM + "custom", {})
+    ags = claims.get(AGS_CLAIM, {})
+    well_typed = (
+        isinstance(roles, list)
+        and all(isinstance(role, str) for role in roles)
+        and isinstance(custom, dict)
+        and isinstance(ags, dict)
+        and isinstance(ags.get("scope", []), list)
+        and all(isinstance(scope, str) for scope in ags.get("scope", []))
+        and isinstance(ags.get("lineitem", ""), str)
+        and (link is None or isinstance(link, dict))
+    )
+    if not well_typed:
+        raise LaunchRefused(
+            400,
+            "lti_invalid_claims",
+            _("This launch names its user, course or link in a way the tool cannot keep."),
+        )
     keys = [claims["sub"], context["id"]]
     if isinstance(link, dict) and link.get("id"):
         keys.append(link["id"])

@@ -190,7 +190,7 @@ class GradeSync(TimeStampedModel):
     attempt = models.ForeignKey(
         "exams.Attempt", on_delete=models.CASCADE, related_name="lti_grades"
     )
-    revision = models.CharField(max_length=32)
+    revision = models.CharField(max_length=64, help_text=_("The status and when it was reached."))
     resource_link = models.ForeignKey(ResourceLink, on_delete=models.CASCADE, related_name="+")
     user_sub = models.CharField(max_length=255)
     score_given = models.DecimalField(max_digits=10, decimal_places=2, null=True)
@@ -215,3 +215,14 @@ class GradeSync(TimeStampedModel):
 
     def __str__(self) -> str:
         return f"attempt {self.attempt_id} {self.revision}: {self.state}"
+
+
+class UsedInvitation(models.Model):
+    """A Dynamic Registration invitation spent: each registers one platform."""
+
+    jti = models.CharField(max_length=64, unique=True)
+    used_at = models.DateTimeField()
+    platform = models.ForeignKey(Platform, on_delete=models.SET_NULL, null=True, related_name="+")
+
+    def __str__(self) -> str:
+        return f"invitation {self.jti} used {self.used_at:%Y-%m-%d}"

@@ -14,15 +14,15 @@ from typing import Any
 import requests
 from django.db import transaction
 from django.utils.translation import gettext as _
-from pylti1p3.contrib.django.service_connector import DjangoServiceConnector
 from pylti1p3.exception import LtiException
 from pylti1p3.names_roles import NamesRolesProvisioningService
 
 from exams.exceptions import Conflict, DomainError
 from exams.models import Course
+from lti.launches import MAX_KEY
 from lti.models import LaunchContext
 from lti.services import is_staff_launch, membership_record, user_for
-from lti.tool_conf import TimeoutSession, ToolConf
+from lti.tool_conf import ServiceConnector, TimeoutSession, ToolConf
 
 
 class NoRoster(Conflict):
@@ -53,31 +53,42 @@ def roster_sync(*, course: Course) -> RosterSynced:
     if place is None or not place.memberships_url:
         raise NoRoster(_("This course's platform gave no roster service with its launches."))
     platform = place.deployment.platform
-    registration = ToolConf().find_registration_by_params(platform.issuer, platform.client_id)
-    service = NamesRolesProvisioningService(
-        DjangoServiceConnector(registration, requests_session=TimeoutSession()),
-        {"context_memberships_url": place.memberships_url},
-    )
     try:
-        members = service.get_members()
-    except (LtiException, requests.RequestException, ValueError) as error:
+        registration = ToolConf().find_registration_by_params(platform.issuer, platform.client_id)
+        service = NamesRolesProvisioningService(
+            ServiceConnector(registration, requests_session=TimeoutSession()),
+            {"context_memberships_url": place.memberships_url},
+        )
+        members = [dict(member) for member in service.get_members()]
+    except (LtiException, requests.RequestException, TypeError, ValueError) as error:
         raise RosterUnavailable(
             _("The platform's roster could not be read: %(error)s") % {"error": error}
         ) from None
-    return _record(place, [dict(member) for member in members])
+    return _record(place, [member for member in members if _well_formed(member)])
+
+
+def _well_formed(member: dict[str, Any]) -> bool:
+    roles = member.get("roles", [])
+    user_id = member.get("user_id")
+    return (
+        isinstance(user_id, str | int)
+        and 0 < len(str(user_id)) <= MAX_KEY
+        and isinstance(roles, list)
+        and all(isinstance(role, str) for role in roles)
+    )
 
 
 @transaction.atomic
 def _record(place: LaunchContext, members: list[dict[str, Any]]) -> RosterSynced:
     staff = learners = inactive = 0
     for member in members:
-        if not member.get("user_id"):
-            continue
         person = {**member, "sub": str(member["user_id"])}
         user = user_for(place.deployment.platform.issuer, person)
         roles = list(member.get("roles") or [])
         active = str(member.get("status") or "Active") == "Active"
-        membership_record(user, place, roles, track=place.learner_track, active=active)
+        membership_record(
+            user, place, roles, track=place.learner_track, active=active, keep_track=True
+        )
         if not active:
             inactive += 1
         elif is_staff_launch(roles):

@@ -41,8 +41,9 @@ class Launched:
 
 
 def context_roles(roles: list[Any]) -> set[str]:
-    """The launch's roles in the context, by their short name: `membership#Instructor` and
-    `membership/Instructor#TeachingAssistant` give Instructor and TeachingAssistant.
+    """The launch's principal roles in the context, by their short name: `membership#Learner`
+    gives Learner, and a sub-role `membership/Instructor#TeachingAssistant` its principal role,
+    Instructor (so `membership/Learner#Instructor`, a learner's sub-role, stays a Learner).
     Institution and system roles (an LMS administrator) say nothing about this course."""
     names = set()
     for role in roles:
@@ -50,7 +51,9 @@ def context_roles(roles: list[Any]) -> set[str]:
         if text.startswith("http://purl.imsglobal.org/vocab/lis/v2/"):
             if not text.startswith(CONTEXT_ROLE_PREFIX):
                 continue
-            text = text.rsplit("#", 1)[-1]
+            rest = text[len(CONTEXT_ROLE_PREFIX) :]
+            # membership/<Principal>#<Sub-role> gives its principal; membership#<Role>, the role.
+            text = rest[1:].split("#", 1)[0] if rest.startswith("/") else rest.lstrip("#")
         names.add(text)
     return names
 
@@ -77,12 +80,11 @@ def _user_for(issuer: str, claims: dict[str, Any]) -> "User":
         user = user_model(username=f"{local}-{_digest(issuer, sub, length=8)}")
         user.set_unusable_password()
         user.email, user.first_name, user.last_name = email, given, family
-        user.save()
         try:
             with transaction.atomic():
+                user.save()
                 LaunchUser.objects.create(issuer=issuer, sub=sub, user=user)
         except IntegrityError:  # a concurrent first launch of the same person won
-            user.delete()
             return LaunchUser.objects.select_related("user").get(issuer=issuer, sub=sub).user
         return user
     user = identity.user
@@ -156,7 +158,13 @@ def launch_record(*, deployment: Deployment, claims: dict[str, Any]) -> Launched
 
 
 def membership_record(
-    user: "User", place: LaunchContext, roles: list[Any], *, track: str, active: bool = True
+    user: "User",
+    place: LaunchContext,
+    roles: list[Any],
+    *,
+    track: str,
+    active: bool = True,
+    keep_track: bool = False,
 ) -> None:
     """The user's place in the course as the platform says: staff get a course role (an
     enrollment they already have stays), learners an enrollment in `track`, active or not; a
@@ -171,8 +179,12 @@ def membership_record(
             CourseRole.objects.filter(user=user, course=course).delete()
         return
     CourseRole.objects.filter(user=user, course=course).delete()
+    # A roster sync keeps the track a launch gave (its exam_track); a launch sets it.
     Enrollment.objects.update_or_create(
-        user=user, course=course, defaults={"mode": track, "is_active": active}
+        user=user,
+        course=course,
+        defaults={"is_active": active} if keep_track else {"mode": track, "is_active": active},
+        create_defaults={"mode": track, "is_active": active},
     )
 
 
@@ -202,11 +214,14 @@ def _link_record(
     learner launched it: their grades for the exam go to its line item."""
     ags = claims.get(AGS_CLAIM)
     ags = ags if isinstance(ags, dict) else {}
-    values = {
-        "exam": exam,
-        "lineitem": str(ags.get("lineitem") or "")[:1024],
-        "scopes": [str(scope) for scope in ags.get("scope") or []],
-    }
+    # What this launch says; what it leaves out stays (a launch without the custom exam_id or
+    # the grades claim must not cut a link's grades off).
+    values: dict[str, Any] = {}
+    if exam is not None:
+        values["exam"] = exam
+    if ags.get("lineitem"):
+        values["lineitem"] = str(ags["lineitem"])[:1024]
+        values["scopes"] = [str(scope) for scope in ags.get("scope") or []]
     link, _ = ResourceLink.objects.update_or_create(
         deployment=deployment, resource_link_id=link_id, defaults=values
     )

@@ -4,9 +4,11 @@ An issuer may register this tool several times (one client id each); a login ini
 names no client id is accepted only when the issuer has exactly one active registration.
 """
 
+from collections.abc import Iterable
 from typing import Any
 
 import requests
+from pylti1p3.contrib.django.service_connector import DjangoServiceConnector
 from pylti1p3.deployment import Deployment as LtiDeployment
 from pylti1p3.exception import LtiException
 from pylti1p3.registration import Registration
@@ -79,3 +81,19 @@ class TimeoutSession(requests.Session):
     def request(self, *args: Any, **kwargs: Any) -> requests.Response:
         kwargs.setdefault("timeout", REQUEST_TIMEOUT_SECONDS)
         return super().request(*args, **kwargs)
+
+
+class ServiceConnector(DjangoServiceConnector):
+    """pylti1p3's connector to a platform's services, its access tokens cached per
+    registration: the library keys them by issuer and scopes alone, and one issuer may
+    register this tool several times (Canvas cloud: one issuer for every institution)."""
+
+    def _scope_key(self, scopes: Iterable[str]) -> str:
+        registration = self._registration
+        return super()._scope_key(
+            [
+                *scopes,
+                f"client:{registration.get_client_id()}",
+                registration.get_auth_token_url() or "",
+            ]
+        )

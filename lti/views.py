@@ -21,7 +21,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from pylti1p3.deep_link_resource import DeepLinkResource
-from pylti1p3.exception import LtiException
+from pylti1p3.exception import LtiException, OIDCException
 from pylti1p3.lineitem import LineItem
 
 from exams import integrations
@@ -42,7 +42,7 @@ from lti.launches import (
     refusal_of,
     target_on_this_host,
 )
-from lti.models import Deployment, LaunchContext
+from lti.models import Deployment, LaunchContext, LaunchUser
 from lti.services import EXAM_PARAMETER, is_staff_launch, launch_record
 from lti.tool_conf import platform_of
 
@@ -79,6 +79,11 @@ def login_initiation(request: HttpRequest) -> HttpResponse:
         return _refused(request, refusal)
     except LtiException as error:
         return _refused(request, refusal_of(error))
+    except OIDCException as error:  # a login initiation without iss or login_hint
+        return _refused(
+            request,
+            LaunchRefused(400, "lti_invalid_login", _("This launch is not valid: %s") % error),
+        )
 
 
 @csrf_exempt
@@ -86,8 +91,8 @@ def login_initiation(request: HttpRequest) -> HttpResponse:
 def launch(request: HttpRequest) -> HttpResponse:
     """The platform's id_token: check it, bring user and course up to date, sign the user in,
     and show where the launch leads (a new window for exams) or the deep-linking picker."""
-    message = message_launch(request)
     try:
+        message = message_launch(request)
         claims: dict[str, Any] = dict(message.get_launch_data())
         target_on_this_host(request, claims.get(CLAIM + "target_link_uri"))
         claims_check(claims)
@@ -101,6 +106,12 @@ def launch(request: HttpRequest) -> HttpResponse:
         return _refused(request, refusal)
     except LtiException as error:
         return _refused(request, refusal_of(error))
+    except (AttributeError, IndexError, KeyError, TypeError, ValueError) as error:
+        # An id_token the library cannot read (a payload that is not an object, an empty aud).
+        return _refused(
+            request,
+            LaunchRefused(400, "lti_invalid_launch", _("This launch is not valid: %s") % error),
+        )
     platform = platform_of(str(claims["iss"]), _aud(claims))
     deployment = Deployment.objects.get(
         platform=platform, deployment_id=claims[CLAIM + "deployment_id"]
@@ -150,11 +161,17 @@ def _picker(
     return _in_platform_frame(render(request, "lti/picker.html", context, status=status))
 
 
-@login_required
+@csrf_exempt
 @require_POST
 def deep_link_response(request: HttpRequest, launch_id: str) -> HttpResponse:
     """The exams chosen in the picker, sent back to the platform as signed resource links,
-    each with a line item scored out of the exam's points."""
+    each with a line item scored out of the exam's points.
+
+    The picker often shows inside the platform's frame, where this site's own session and
+    CSRF cookies (SameSite=Lax) are not sent. So the answer's authority is the deep-linking
+    launch itself, restored from pylti1p3's storage with its own cookie (SameSite=None over
+    HTTPS) and the launch id in the URL, neither of which another site can know; its person
+    must still be staff of its course here. Hence no CSRF token and no session needed."""
     message = message_launch_restored(request, launch_id)
     if message is None or not message.is_deep_link_launch():
         return _refused(
@@ -162,16 +179,27 @@ def deep_link_response(request: HttpRequest, launch_id: str) -> HttpResponse:
             LaunchRefused(400, "lti_launch_gone", _("This choice has expired. Launch again.")),
         )
     claims: dict[str, Any] = dict(message.get_launch_data())
+    platform = platform_of(str(claims["iss"]), _aud(claims))
     place = (
         LaunchContext.objects.select_related("course")
         .filter(
-            deployment__platform__issuer=claims["iss"],
+            deployment__platform=platform,
             deployment__deployment_id=claims[CLAIM + "deployment_id"],
             context_id=str(claims[CLAIM + "context"]["id"]),
         )
         .first()
     )
-    if place is None or not integrations.is_course_staff(request.user, place.course):
+    identity = (
+        LaunchUser.objects.select_related("user")
+        .filter(issuer=platform.issuer, sub=str(claims["sub"]))
+        .first()
+    )
+    if (
+        place is None
+        or identity is None
+        or not is_staff_launch(list(claims.get(CLAIM + "roles") or []))
+        or not integrations.is_course_staff(identity.user, place.course)
+    ):
         return _refused(
             request,
             LaunchRefused(
@@ -251,7 +279,8 @@ def register(request: HttpRequest, invitation: str) -> HttpResponse:
     """Dynamic Registration: the platform opens this page (in its frame or a window) with its
     OpenID configuration URL; the tool registers with it and tells the page's opener it is
     done. Only with a valid invitation (manage.py lti_registration_url)."""
-    if not registration.invitation_valid(invitation):
+    jti = registration.invitation_jti(invitation)
+    if jti is None:
         return _refused(
             request,
             LaunchRefused(
@@ -260,9 +289,30 @@ def register(request: HttpRequest, invitation: str) -> HttpResponse:
                 _("This registration link is not valid or has expired. Ask for a new one."),
             ),
         )
+    configuration = str(request.GET.get("openid_configuration", ""))
+    if not registration.configuration_url_allowed(configuration):
+        return _refused(
+            request,
+            LaunchRefused(
+                400,
+                "lti_registration_failed",
+                _("The platform's configuration must be read over HTTPS."),
+            ),
+        )
     try:
-        platform = registration.Registration(request).register()
-    except (LtiException, requests.RequestException, KeyError, ValueError, AssertionError) as error:
+        platform = registration.Registration(request, jti).register()
+    except registration.RegistrationRefused as refused:
+        status = 403 if refused.code == "lti_bad_invitation" else 409
+        return _refused(request, LaunchRefused(status, refused.code, refused.message))
+    except (
+        LtiException,
+        requests.RequestException,
+        AttributeError,
+        KeyError,
+        TypeError,
+        ValueError,
+        AssertionError,
+    ) as error:
         return _refused(
             request,
             LaunchRefused(

@@ -331,8 +331,8 @@ REPORTS_RETENTION_DAYS = int(os.environ.get("REPORTS_RETENTION_DAYS", "30"))
 # LTI 1.3 tool
 # A retired tool key stays in /lti/jwks/ this long (platforms cache key sets).
 LTI_KEY_GRACE_SECONDS = int(os.environ.get("LTI_KEY_GRACE_SECONDS", str(7 * 24 * 3600)))
-# A launch's nonce is refused again for this long (longer than any id_token lives).
-LTI_NONCE_SECONDS = int(os.environ.get("LTI_NONCE_SECONDS", "3600"))
+# A launch's nonce is refused again for this long: longer than pylti1p3 keeps it (a day).
+LTI_NONCE_SECONDS = int(os.environ.get("LTI_NONCE_SECONDS", str(25 * 3600)))
 # A Dynamic Registration link (manage.py lti_registration_url) works this long.
 LTI_REGISTRATION_LINK_SECONDS = int(os.environ.get("LTI_REGISTRATION_LINK_SECONDS", "86400"))
 

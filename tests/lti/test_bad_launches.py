@@ -60,6 +60,12 @@ def assert_refused(response, status, code, before):
         ({"sub": "x" * 256}, False, "lti_invalid_claims"),
         ({Claim.CONTEXT: {"id": ["a", "list"]}}, False, "lti_invalid_claims"),
         ({Claim.RESOURCE_LINK: {"id": "r" * 300}}, False, "lti_invalid_claims"),
+        ({Claim.ROLES: 7}, False, "lti_invalid_claims"),
+        ({Claim.ROLES: "Instructor"}, False, "lti_invalid_claims"),
+        ({Claim.CUSTOM: "exam_id=1"}, False, "lti_invalid_claims"),
+        ({Claim.AGS: {"scope": "score", "lineitem": "x"}}, False, "lti_invalid_claims"),
+        ({"exp": None}, False, "lti_expired"),
+        ({"iat": None}, False, "lti_invalid_launch"),
     ],
 )
 def test_a_tampered_launch_is_refused_and_creates_nothing(lms, tamper, foreign_key, code):
@@ -95,6 +101,41 @@ def test_a_launch_without_its_state_is_refused(lms, state):
     assert_refused(response, 400, "lti_bad_state", before)
 
 
+@pytest.mark.parametrize("missing", ["iss", "login_hint"])
+def test_a_login_initiation_without_its_parameters_is_refused(lms, live_server, missing):
+    params = {
+        "iss": lms.issuer,
+        "login_hint": "s-ann",
+        "target_link_uri": lms.tool_launch_url,
+        "client_id": lms.client_id,
+    }
+    del params[missing]
+    before = counts()
+
+    response = requests.get(lms.tool_login_url, params=params, timeout=10)
+
+    assert_refused(response, 400, "lti_invalid_login", before)
+
+
+def test_an_id_token_that_is_not_an_object_is_refused(lms):
+    import base64
+
+    header = base64.urlsafe_b64encode(b'{"alg":"RS256","kid":"k"}').rstrip(b"=").decode()
+    body = base64.urlsafe_b64encode(b"[1, 2]").rstrip(b"=").decode()
+    session = requests.Session()
+    session.cookies.set("lti1p3-state-x", "state-x")
+    before = counts()
+
+    response = session.post(
+        lms.tool_launch_url,
+        data={"id_token": f"{header}.{body}.sig", "state": "state-x"},
+        timeout=10,
+    )
+
+    assert response.status_code == 400
+    assert counts() == before
+
+
 def test_a_login_pointing_at_another_host_is_refused(lms):
     before = counts()
 
@@ -111,25 +152,26 @@ def test_a_learner_cannot_open_the_deep_linking_picker(lms):
     assert_refused(response, 403, "lti_not_staff", before)
 
 
-def test_a_deep_link_answer_from_someone_not_staff_of_the_course_is_refused(lms):
+def test_a_deep_link_answer_from_someone_no_longer_staff_of_the_course_is_refused(lms):
     launch(lms, TOM, roles=[INSTRUCTOR])
-    exam_in(Course.objects.get())
-    picker, staff_session = launch(lms, TOM, message_type=DEEP_LINKING_REQUEST)
+    course = Course.objects.get()
+    exam = exam_in(course)
+    picker, session = launch(lms, TOM, message_type=DEEP_LINKING_REQUEST)
     assert picker.status_code == 200, lms.errors
-    _, learner_session = launch(lms, ANN)
-    # The learner's browser takes over the staff's picker (its launch id and lti cookies).
-    for cookie in staff_session.cookies:
-        if cookie.name.startswith("lti1p3"):
-            learner_session.cookies.set(cookie.name, cookie.value)
+    CourseRole.objects.filter(course=course).delete()  # the course's staff changed since
     before = counts()
 
-    token = learner_session.cookies["csrftoken"]  # the learner's own CSRF token
-    response = post_form(
-        learner_session, picker, "lti-picker", {"exam": "1", "csrfmiddlewaretoken": token}
+    response = post_form(session, picker, "lti-picker", {"exam": str(exam.pk)})
+
+    assert_refused(response, 403, "lti_not_staff", before)
+    assert lms.deep_link_items == []
+
+
+def test_a_deep_link_answer_for_a_launch_that_is_not_there_is_refused(lms, live_server):
+    before = counts()
+
+    response = requests.post(
+        f"{live_server.url}/lti/deep-link/lti1p3-launch-made-up/", data={"exam": "1"}, timeout=10
     )
 
-    assert response.status_code == 403, response.text[:300]
-    assert 'data-code="lti_not_staff"' in response.text
-    assert "lti-return" not in response.text
-    assert counts() == before
-    assert lms.deep_link_items == []
+    assert_refused(response, 400, "lti_launch_gone", before)

@@ -71,3 +71,50 @@ def test_a_platform_that_refuses_the_registration_registers_nothing(platform, li
     assert page.status_code == 400
     assert 'data-code="lti_registration_failed"' in page.text
     assert not Platform.objects.exists()
+
+
+def test_an_invitation_registers_one_platform(platform, live_server, capsys):
+    link = registration_link(live_server, capsys)
+    assert requests.get(platform.registration_url(link), timeout=10).status_code == 200
+
+    with TestPlatform() as other:
+        again = requests.get(other.registration_url(link), timeout=10)
+
+    assert again.status_code == 403
+    assert 'data-code="lti_bad_invitation"' in again.text
+    assert Platform.objects.count() == 1
+
+
+def test_a_registration_never_takes_over_a_registered_issuer(platform, live_server, capsys):
+    existing = Platform.objects.create(
+        name="Kept",
+        issuer=platform.issuer,
+        client_id="the-real-client",
+        auth_login_url="https://lms.example.edu/auth",
+        auth_token_url="https://lms.example.edu/token",
+        key_set_url="https://lms.example.edu/jwks",
+        is_active=False,
+    )
+
+    page = requests.get(
+        platform.registration_url(registration_link(live_server, capsys)), timeout=10
+    )
+
+    assert page.status_code == 409
+    assert 'data-code="lti_issuer_registered"' in page.text
+    assert list(Platform.objects.all()) == [existing]
+    existing.refresh_from_db()
+    assert (existing.key_set_url, existing.is_active) == ("https://lms.example.edu/jwks", False)
+
+
+def test_a_configuration_elsewhere_than_https_is_refused(live_server, capsys):
+    link = registration_link(live_server, capsys)
+
+    page = requests.get(
+        link + "?openid_configuration=http://lms.example.edu/.well-known/openid-configuration",
+        timeout=10,
+    )
+
+    assert page.status_code == 400
+    assert 'data-code="lti_registration_failed"' in page.text
+    assert not Platform.objects.exists()

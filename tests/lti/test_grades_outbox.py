@@ -84,8 +84,8 @@ def test_recording_twice_makes_one_row(linked):
     grades_record(attempt_id=attempt.pk)
 
     row = GradeSync.objects.get()
-    assert (row.revision, row.user_sub, row.score_given, row.score_maximum) == (
-        S.COMPLETED,
+    assert row.revision == f"{S.COMPLETED}@{attempt.modified.isoformat()}"
+    assert (row.user_sub, row.score_given, row.score_maximum) == (
         "s-1",
         Decimal("7.50"),
         Decimal("10.00"),
@@ -131,7 +131,7 @@ def test_the_sweep_records_a_grade_whose_event_was_lost(linked):
 
     grades_sweep()
 
-    assert GradeSync.objects.filter(attempt=attempt, revision=S.COMPLETED).count() == 1
+    assert GradeSync.objects.filter(attempt=attempt, revision__startswith=S.COMPLETED).count() == 1
 
 
 def test_the_dashboard_shows_where_each_grade_stands_with_the_lms(linked, client, instructor):
@@ -164,3 +164,30 @@ def test_a_cleared_attempt_posts_nothing_new_until_the_retake_ends(linked, instr
     retake.save()
     (row,) = grades_record(attempt_id=retake.pk)
     assert row.score_given == 3
+
+
+def test_a_status_that_comes_back_is_posted_again(linked):
+    attempt = attempt_of(linked, status=S.VERIFIED, taking_as_proctored=True)
+    grades_record(attempt_id=attempt.pk)
+    for status in (S.REJECTED, S.VERIFIED):  # a second review overturns, a third restores
+        attempt.status = status
+        attempt.save()
+        grades_record(attempt_id=attempt.pk)
+
+    rows = list(GradeSync.objects.order_by("timestamp"))
+    assert [row.revision.split("@")[0] for row in rows] == [S.VERIFIED, S.REJECTED, S.VERIFIED]
+    assert rows[-1].score_given == Decimal("7.50")
+
+
+def test_a_grade_failing_for_days_waits_an_hour_between_tries_and_never_stops_the_sweep(linked):
+    first = attempt_of(linked)
+    second = AttemptFactory(exam=linked["exam"], learner=UserFactory(), graded=True)
+    (row,) = grades_record(attempt_id=first.pk)
+    GradeSync.objects.filter(pk=row.pk).update(tries=200)
+
+    grade_send(sync_id=row.pk)
+
+    row.refresh_from_db()
+    assert row.tries == 201
+    assert row.next_try_at - timezone.now() <= timedelta(hours=1, seconds=5)
+    assert grades_record(attempt_id=second.pk) == []  # the other learner launched nothing

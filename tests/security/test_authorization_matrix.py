@@ -197,14 +197,14 @@ TABLE_ROWS: dict[str, dict[str, tuple[Any, ...]]] = {
     "health:sweeps": {"GET": (503,) * 8},
     # LTI: the platform's browser comes without our session; the id_token is the credential.
     # A login with no target and a launch with no state are refused for everyone (400), the
-    # tool's public keys are everyone's, and the picker's answer needs a signed-in user and a
-    # launch of theirs (here none: 400 for everyone signed in).
+    # tool's public keys are everyone's, and the picker's answer needs its deep-linking launch
+    # (here none: 400 for everyone; its authority is the launch, not the session).
     "lti:login": {"GET": (400,) * 8, "POST": (400,) * 8},
     "lti:launch": {"POST": (400,) * 8},
     "lti:jwks": {"GET": EVERYONE},
     # Dynamic Registration needs a signed invitation, whoever asks (here a forged one).
     "lti:register": {"GET": (403,) * 8},
-    "lti:deep-link": {"POST": but((400,) * 8, anonymous=LOGIN)},
+    "lti:deep-link": {"POST": (400,) * 8},
     # A roster sync is a staff door (302: back to the dashboard, with what the sync said).
     "lti:roster-sync": {"POST": staff(A.SETTINGS_CHANGE, ok=302, page=True)},
     # The learner's pages.
