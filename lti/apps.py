@@ -19,7 +19,7 @@ class LtiConfig(AppConfig):
             LTI_NONCE_SECONDS=25 * 3600,
             LTI_REGISTRATION_LINK_SECONDS=24 * 3600,
         )
-        from lti import receivers, tasks  # noqa: F401 (tasks: registers them)
+        from lti import checks, receivers, tasks  # noqa: F401 (checks, tasks: registers them)
         from lti.grades import grade_remarks
 
         events.attempt_status_changed.connect(

@@ -28,6 +28,9 @@ def test_deploy_check_is_clean_under_production_settings(tmp_path):
         SECRET_KEY=secrets.token_urlsafe(60),
         DATABASE_URL=f"sqlite:///{tmp_path / 'db.sqlite3'}",
         VAR_DIR=str(tmp_path),
+        # Production shares its cache (sessions, LTI launches) in Redis; the check connects
+        # to nothing.
+        REDIS_URL="redis://127.0.0.1:6379/0",
     )
     result = subprocess.run(
         [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
