@@ -152,11 +152,16 @@ def _picker(
     exams = list(
         Exam.objects.filter(course=course, is_active=True).exclude(exam_type=ExamType.NONE)
     )
+    user = request.user
     context = {
         "course": course,
         "exams": [(exam, _max_points(exam)) for exam in exams],
         "launch_id": launch_id,
         "error": error,
+        # Exams are the course team's content, made in the administration by who may add them.
+        "add_exam_url": f"{reverse('admin:exams_exam_add')}?course={course.pk}"
+        if user.is_staff and user.has_perm("exams.add_exam")
+        else "",
     }
     return _in_platform_frame(render(request, "lti/picker.html", context, status=status))
 

@@ -153,3 +153,16 @@ def test_a_course_attached_by_hand_keeps_its_name(deployment, course):
     launched.course.refresh_from_db()
     assert launched.course == course
     assert launched.course.name == course.name
+
+
+def test_the_picker_offers_creating_an_exam_only_to_who_may_add_one(course, rf):
+    from django.contrib.auth.models import AnonymousUser
+
+    from lti.views import _picker
+
+    admin = UserFactory(is_staff=True, is_superuser=True)
+    for user, offered in ((admin, True), (UserFactory(), False), (AnonymousUser(), False)):
+        request = rf.post("/lti/launch/")
+        request.user = user
+        page = _picker(request, course, "launch-1").content.decode()
+        assert (f"/admin/exams/exam/add/?course={course.pk}" in page) is offered
