@@ -6,10 +6,12 @@ so `nonce_consume` refuses a second launch with the same nonce here; nor does it
 the launch points (`target_on_this_host`).
 """
 
+import secrets
 from typing import Any, cast
 from urllib.parse import urlsplit
 
 from django.conf import settings
+from django.core import signing
 from django.core.cache import cache
 from django.http import HttpRequest
 from django.utils.translation import gettext as _
@@ -159,3 +161,27 @@ def claims_check(claims: dict[str, Any]) -> None:
             "lti_invalid_claims",
             _("This launch names its user, course or link in a way the tool cannot keep."),
         )
+
+
+CONTINUATION_SALT = "lti.continue"
+CONTINUATION_SECONDS = 300
+
+
+def continuation_make(*, user_id: int, path: str) -> str:
+    """A signed link token: this user, signed in where the launch leads (`path`, a path of
+    this site), once, within CONTINUATION_SECONDS."""
+    payload = {"u": user_id, "p": path, "j": secrets.token_urlsafe(12)}
+    return signing.dumps(payload, salt=CONTINUATION_SALT, compress=True)
+
+
+def continuation_take(token: str) -> tuple[int, str] | None:
+    """(user id, path) of a valid, unspent token, spending it; else None."""
+    try:
+        payload = signing.loads(token, salt=CONTINUATION_SALT, max_age=CONTINUATION_SECONDS)
+    except signing.BadSignature:
+        return None
+    if not isinstance(payload, dict) or not str(payload.get("p", "")).startswith("/"):
+        return None
+    if not cache.add(f"lti:continued:{payload.get('j')}", 1, timeout=CONTINUATION_SECONDS):
+        return None
+    return int(payload["u"]), str(payload["p"])

@@ -9,6 +9,7 @@ app_name = "lti"
 urlpatterns = [
     path("login/", views.login_initiation, name="login"),
     path("launch/", views.launch, name="launch"),
+    path("continue/<str:token>/", views.continue_launch, name="continue"),
     path("jwks/", views.jwks, name="jwks"),
     path("register/<str:invitation>/", views.register, name="register"),
     path("deep-link/<str:launch_id>/", views.deep_link_response, name="deep-link"),

@@ -11,9 +11,10 @@ from urllib.parse import urlsplit
 
 import requests
 from django.contrib import messages
-from django.contrib.auth import login
+from django.contrib.auth import get_user_model, login
 from django.contrib.auth.decorators import login_required
 from django.db.models import Sum
+from django.db.models.functions import Coalesce
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -26,7 +27,7 @@ from pylti1p3.lineitem import LineItem
 
 from exams import integrations
 from exams.exceptions import DomainError, NotFound
-from exams.models import Exam, ExamType, Question
+from exams.models import Exam, ExamType
 from exams.permissions import access_course_as_staff
 from exams.policy import Action
 from lti import keys, registration, roster
@@ -35,6 +36,8 @@ from lti.launches import (
     DEEP_LINKING,
     LaunchRefused,
     claims_check,
+    continuation_make,
+    continuation_take,
     message_launch,
     message_launch_restored,
     nonce_consume,
@@ -43,7 +46,7 @@ from lti.launches import (
     target_on_this_host,
 )
 from lti.models import Deployment, LaunchContext, LaunchUser
-from lti.services import EXAM_PARAMETER, is_staff_launch, launch_record
+from lti.services import EXAM_PARAMETER, Launched, is_staff_launch, launch_record
 from lti.tool_conf import platform_of
 
 MODEL_BACKEND = "django.contrib.auth.backends.ModelBackend"
@@ -120,7 +123,30 @@ def launch(request: HttpRequest) -> HttpResponse:
     login(request, launched.user, backend=MODEL_BACKEND)
     if deep_linking:
         return _picker(request, launched.course, message.get_launch_id())
-    return _landing(request, launched.course, launched.is_staff, launched.exam)
+    return _landing(request, launched)
+
+
+@require_GET
+def continue_launch(request: HttpRequest, token: str) -> HttpResponse:
+    """The landing page's link, opened in a window of its own: sign the launched user in there
+    (a launch shown in the platform's frame could not keep this site's session cookie) and go
+    where the launch leads. The link is signed, short-lived and works once."""
+    found = continuation_take(token)
+    if found is None:
+        return _refused(
+            request,
+            LaunchRefused(400, "lti_link_expired", _("This link has expired. Launch again.")),
+        )
+    user_id, path = found
+    user = get_user_model().objects.filter(pk=user_id, is_active=True).first()
+    if user is None:
+        return _refused(
+            request,
+            LaunchRefused(400, "lti_link_expired", _("This link has expired. Launch again.")),
+        )
+    if request.user.pk != user.pk:
+        login(request, user, backend=MODEL_BACKEND)
+    return redirect(path)
 
 
 def _aud(claims: dict[str, Any]) -> str:
@@ -128,34 +154,36 @@ def _aud(claims: dict[str, Any]) -> str:
     return str(aud[0] if isinstance(aud, list) else aud)
 
 
-def _landing(request: HttpRequest, course: Any, is_staff: bool, exam: Exam | None) -> HttpResponse:
+def _landing(request: HttpRequest, launched: Launched) -> HttpResponse:
     """Where the launch leads, opened in a window of its own: proctoring software and
     third-party cookies do not work inside the platform's frame."""
+    course, exam, is_staff = launched.course, launched.exam, launched.is_staff
     if is_staff:
         target = reverse("exams:instructor-dashboard", args=[course.course_id])
     elif exam is not None:
         target = reverse("exams:exam", args=[course.course_id, exam.pk])
     else:
         target = reverse("exams:course", args=[course.course_id])
-    context = {"course": course, "exam": exam, "target": target, "is_staff": is_staff}
+    link = reverse("lti:continue", args=[continuation_make(user_id=launched.user.pk, path=target)])
+    context = {"course": course, "exam": exam, "target": link, "is_staff": is_staff}
     return _in_platform_frame(render(request, "lti/landing.html", context))
 
 
-def _max_points(exam: Exam) -> Decimal:
-    total = Question.objects.filter(exam=exam).aggregate(total=Sum("points"))["total"]
-    return total or Decimal(0)
+def _with_points(exams: Any) -> list[Exam]:
+    """The exams, each with `max_points`: the sum of its questions' points (one query)."""
+    return list(exams.annotate(max_points=Coalesce(Sum("questions__points"), Decimal(0))))
 
 
 def _picker(
     request: HttpRequest, course: Any, launch_id: str, *, status: int = 200, error: str = ""
 ) -> HttpResponse:
-    exams = list(
+    exams = _with_points(
         Exam.objects.filter(course=course, is_active=True).exclude(exam_type=ExamType.NONE)
     )
     user = request.user
     context = {
         "course": course,
-        "exams": [(exam, _max_points(exam)) for exam in exams],
+        "exams": exams,
         "launch_id": launch_id,
         "error": error,
         # Exams are the course team's content, made in the administration by who may add them.
@@ -212,7 +240,7 @@ def deep_link_response(request: HttpRequest, launch_id: str) -> HttpResponse:
             ),
         )
     chosen = {value for value in request.POST.getlist("exam") if value.isdecimal()}
-    exams = list(
+    exams = _with_points(
         Exam.objects.filter(course=place.course, is_active=True, pk__in=chosen)
         .exclude(exam_type=ExamType.NONE)
         .order_by("position", "id")
@@ -231,7 +259,7 @@ def deep_link_response(request: HttpRequest, launch_id: str) -> HttpResponse:
         .set_lineitem(
             LineItem()
             .set_label(exam.name)
-            .set_score_maximum(float(_max_points(exam)))
+            .set_score_maximum(float(exam.max_points))  # type: ignore[attr-defined]
             .set_resource_id(f"exam-{exam.pk}")
             .set_tag("special-exam")
         )

@@ -202,6 +202,8 @@ TABLE_ROWS: dict[str, dict[str, tuple[Any, ...]]] = {
     "lti:login": {"GET": (400,) * 8, "POST": (400,) * 8},
     "lti:launch": {"POST": (400,) * 8},
     "lti:jwks": {"GET": EVERYONE},
+    # The landing page's signed link; a forged one signs nobody in.
+    "lti:continue": {"GET": (400,) * 8},
     # Dynamic Registration needs a signed invitation, whoever asks (here a forged one).
     "lti:register": {"GET": (403,) * 8},
     "lti:deep-link": {"POST": (400,) * 8},
@@ -513,6 +515,7 @@ REQUESTS: dict[tuple[str, str], Request] = {
     ("lti:login", "POST"): lambda w: (reverse("lti:login"), {"data": {"iss": "https://x.example"}}),
     ("lti:launch", "POST"): lambda w: (reverse("lti:launch"), {"data": {"id_token": "x"}}),
     ("lti:jwks", "GET"): lambda w: (reverse("lti:jwks"), {}),
+    ("lti:continue", "GET"): lambda w: (reverse("lti:continue", args=["forged"]), {}),
     ("lti:register", "GET"): lambda w: (reverse("lti:register", args=["forged"]), {}),
     ("lti:roster-sync", "POST"): lambda w: (
         reverse("lti:roster-sync", args=[w.course.course_id]),
