@@ -39,7 +39,7 @@ from lti.models import (
     SyncState,
     UnsatisfactoryGrade,
 )
-from lti.tool_conf import ServiceConnector, TimeoutSession, ToolConf
+from lti.tool_conf import ServiceConnector, TimeoutSession, registration_of
 
 log = logging.getLogger(__name__)
 
@@ -116,7 +116,7 @@ def grades_record(*, attempt_id: int, now: datetime | None = None) -> list[Grade
 def _post(row: GradeSync) -> None:
     link = row.resource_link
     platform = link.deployment.platform
-    registration = ToolConf().find_registration_by_params(platform.issuer, platform.client_id)
+    registration = registration_of(platform)
     scopes = list(link.scopes) or [SCORE_SCOPE]
     service = AssignmentsGradesService(
         ServiceConnector(registration, requests_session=TimeoutSession()),

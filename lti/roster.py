@@ -22,7 +22,7 @@ from exams.models import Course
 from lti.launches import MAX_KEY
 from lti.models import LaunchContext
 from lti.services import is_staff_launch, membership_record, user_for
-from lti.tool_conf import ServiceConnector, TimeoutSession, ToolConf
+from lti.tool_conf import ServiceConnector, TimeoutSession, registration_of
 
 
 class NoRoster(Conflict):
@@ -54,7 +54,7 @@ def roster_sync(*, course: Course) -> RosterSynced:
         raise NoRoster(_("This course's platform gave no roster service with its launches."))
     platform = place.deployment.platform
     try:
-        registration = ToolConf().find_registration_by_params(platform.issuer, platform.client_id)
+        registration = registration_of(platform)
         service = NamesRolesProvisioningService(
             ServiceConnector(registration, requests_session=TimeoutSession()),
             {"context_memberships_url": place.memberships_url},

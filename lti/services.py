@@ -66,7 +66,7 @@ def _digest(*parts: str, length: int = 16) -> str:
     return hashlib.sha256("\x1f".join(parts).encode()).hexdigest()[:length]
 
 
-def _user_for(issuer: str, claims: dict[str, Any]) -> "User":
+def user_for(issuer: str, claims: dict[str, Any]) -> "User":
     """The user of (issuer, sub): created on the first launch with no usable password, never
     matched to an existing account by e-mail; name and e-mail follow the platform."""
     sub = str(claims["sub"])
@@ -137,7 +137,7 @@ def launch_record(*, deployment: Deployment, claims: dict[str, Any]) -> Launched
     the launch's `exam_track` custom parameter names. A staff launch keeps an enrollment the
     user already has; a learner launch removes a staff role the platform no longer gives.
     """
-    user = _user_for(deployment.platform.issuer, claims)
+    user = user_for(deployment.platform.issuer, claims)
     place = _course_for(deployment, claims[CLAIM + "context"])
     course = place.course
     roles = list(claims.get(CLAIM + "roles") or [])
@@ -186,11 +186,6 @@ def membership_record(
         defaults={"is_active": active} if keep_track else {"mode": track, "is_active": active},
         create_defaults={"mode": track, "is_active": active},
     )
-
-
-def user_for(issuer: str, person: dict[str, Any]) -> "User":
-    """The local user of a platform's person (a launch's claims or a roster's member)."""
-    return _user_for(issuer, person)
 
 
 def _custom(claims: dict[str, Any]) -> dict[str, Any]:

@@ -30,6 +30,21 @@ def platform_of(issuer: str, client_id: str | None) -> Platform:
     return found[0]
 
 
+def registration_of(platform: Platform) -> Registration:
+    """pylti1p3's registration of a platform, signed with the tool's current key."""
+    key = keys.signing_key()
+    registration = Registration()
+    registration.set_issuer(platform.issuer).set_client_id(platform.client_id)
+    registration.set_auth_login_url(platform.auth_login_url)
+    registration.set_auth_token_url(platform.auth_token_url)
+    if platform.auth_audience:
+        registration.set_auth_audience(platform.auth_audience)
+    registration.set_key_set_url(platform.key_set_url)
+    registration.set_tool_private_key(key.private_key)
+    registration.set_tool_public_key(key.public_key)
+    return registration
+
+
 class ToolConf(ToolConfAbstract[Any]):
     def check_iss_has_one_client(self, iss: str) -> bool:
         return False
@@ -46,18 +61,7 @@ class ToolConf(ToolConfAbstract[Any]):
     def find_registration_by_params(
         self, iss: str, client_id: str | None, *args: Any, **kwargs: Any
     ) -> Registration:
-        platform = platform_of(iss, client_id)
-        key = keys.signing_key()
-        registration = Registration()
-        registration.set_issuer(platform.issuer).set_client_id(platform.client_id)
-        registration.set_auth_login_url(platform.auth_login_url)
-        registration.set_auth_token_url(platform.auth_token_url)
-        if platform.auth_audience:
-            registration.set_auth_audience(platform.auth_audience)
-        registration.set_key_set_url(platform.key_set_url)
-        registration.set_tool_private_key(key.private_key)
-        registration.set_tool_public_key(key.public_key)
-        return registration
+        return registration_of(platform_of(iss, client_id))
 
     def find_deployment_by_params(
         self, iss: str, deployment_id: str, client_id: str | None, *args: Any, **kwargs: Any

@@ -132,21 +132,15 @@ def continue_launch(request: HttpRequest, token: str) -> HttpResponse:
     (a launch shown in the platform's frame could not keep this site's session cookie) and go
     where the launch leads. The link is signed, short-lived and works once."""
     found = continuation_take(token)
-    if found is None:
-        return _refused(
-            request,
-            LaunchRefused(400, "lti_link_expired", _("This link has expired. Launch again.")),
-        )
-    user_id, path = found
-    user = get_user_model().objects.filter(pk=user_id, is_active=True).first()
-    if user is None:
+    user = get_user_model().objects.filter(pk=found[0], is_active=True).first() if found else None
+    if found is None or user is None:
         return _refused(
             request,
             LaunchRefused(400, "lti_link_expired", _("This link has expired. Launch again.")),
         )
     if request.user.pk != user.pk:
         login(request, user, backend=MODEL_BACKEND)
-    return redirect(path)
+    return redirect(found[1])
 
 
 def _aud(claims: dict[str, Any]) -> str:
